@@ -1,0 +1,41 @@
+# tracking-service — every target creates .venv and installs on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# `make run` serves the sandbox carrier and a demo shop unless told otherwise.
+export TRACKING_SANDBOX ?= true
+export TRACKING_DEMO ?= true
+export TRACKING_DEMO_KEY ?= demo-agent-key
+export TRACKING_BOOTSTRAP_ADMIN_KEY ?= demo-admin-key
+
+.PHONY: install run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m tracking_service serve
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(PY) -m ruff check schemas carriers tracking_service tests benchmarks
+	$(PY) -m ruff format --check schemas carriers tracking_service tests benchmarks
+	$(PY) -m mypy schemas carriers
+
+format: $(STAMP)
+	$(PY) -m ruff format schemas carriers tracking_service tests benchmarks
+	$(PY) -m ruff check --fix schemas carriers tracking_service tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .tracking-data

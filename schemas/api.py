@@ -1,0 +1,181 @@
+"""Request and response models of HTTP API v1 (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.status import Status, SubStatus
+
+TRACKING_NUMBER_MAX = 64
+TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+class Strict(BaseModel):
+    """Request bodies reject unknown fields so typos are reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+    SERVICE = "service"
+
+
+class Locale(StrEnum):
+    ZH_HANS = "zh-Hans"
+    ZH_HANT = "zh-Hant"
+    EN = "en"
+
+
+class TenantCreate(Strict):
+    id: str = Field(pattern=TENANT_ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    locale: Locale = Locale.ZH_HANS
+
+
+class Tenant(BaseModel):
+    id: str
+    name: str
+    timezone: str
+    locale: Locale
+    created_at: datetime
+
+
+class KeyCreate(Strict):
+    role: Role
+    tenants: list[str] = Field(default_factory=list, max_length=1000)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class KeyCreated(BaseModel):
+    id: str
+    key: str = Field(description="The secret, shown once.")
+    role: Role
+    tenants: list[str]
+
+
+class Place(Strict):
+    country: str | None = Field(default=None, max_length=2, min_length=2, description="ISO 3166-1 alpha-2")
+    region: str | None = Field(default=None, max_length=100)
+    city: str | None = Field(default=None, max_length=100)
+
+
+class Buyer(Strict):
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 \-]{4,32}$")
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    locale: Locale = Locale.ZH_HANS
+
+
+class ShipmentCreate(Strict):
+    tracking_number: str = Field(min_length=1, max_length=TRACKING_NUMBER_MAX, pattern=r"^[A-Za-z0-9_\-]+$")
+    carrier: str | None = Field(default=None, max_length=32)
+    tenant: str | None = Field(default=None, max_length=63)
+    sub_carrier: str | None = Field(default=None, max_length=32)
+    order_id: str | None = Field(default=None, max_length=128)
+    promised_delivery_at: datetime | None = None
+    linked_shipment_id: str | None = Field(default=None, max_length=64)
+    origin: Place | None = None
+    destination: Place | None = None
+    buyer: Buyer | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Event(BaseModel):
+    occurred_at: datetime
+    status: Status
+    sub_status: SubStatus | None
+    description: str
+    location: str | None
+    carrier_code: str
+    source: str
+
+
+class EstimatedDelivery(BaseModel):
+    at: datetime | None
+    source: str | None = Field(description="carrier | model | promised")
+
+
+class MaskedBuyer(BaseModel):
+    name: str | None
+    phone: str | None
+    email: str | None
+    locale: Locale
+
+
+class Shipment(BaseModel):
+    id: str
+    tenant: str
+    carrier: str
+    sub_carrier: str | None
+    tracking_number: str
+    order_id: str | None
+    status: Status
+    sub_status: SubStatus | None
+    last_event: Event | None
+    estimated_delivery: EstimatedDelivery
+    promised_delivery_at: datetime | None
+    linked_shipment_id: str | None
+    origin: dict[str, Any] | None
+    destination: dict[str, Any] | None
+    open_incidents: list[dict[str, Any]]
+    buyer: MaskedBuyer | None
+    metadata: dict[str, Any]
+    next_poll_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Page(BaseModel):
+    items: list[Any]
+    next_cursor: str | None
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class Thresholds(Strict):
+    stalled_pre_pickup_hours: float = Field(default=48, gt=0, le=24 * 90)
+    stalled_in_transit_hours: float = Field(default=72, gt=0, le=24 * 90)
+    stalled_cross_border_hours: float = Field(default=120, gt=0, le=24 * 90)
+    lost_days: float = Field(default=10, gt=0, le=365)
+    lost_cross_border_days: float = Field(default=20, gt=0, le=365)
+
+
+class QuietHours(Strict):
+    start: str = Field(default="22:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class TenantSettings(Strict):
+    thresholds: Thresholds = Thresholds()
+    quiet_hours: QuietHours = QuietHours()
+    channels: list[str] = Field(default_factory=list, max_length=5)
+
+
+class ShipmentSearch(Strict):
+    tracking_number: str | None = Field(default=None, max_length=TRACKING_NUMBER_MAX)
+    order_id: str | None = Field(default=None, max_length=128)
+    phone_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
+    status: Status | None = None
+    carrier: str | None = Field(default=None, max_length=32)
+    tenant: str | None = Field(default=None, max_length=63)
+    incident: str | None = Field(default=None, max_length=32)
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class PageQuery(Strict):
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)

@@ -1,0 +1,47 @@
+"""Migrations: numbered, applied once, idempotent."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from tests.conftest import with_database
+from tracking_service.db.migrate import migrate, migration_files
+
+
+async def test_migrating_an_empty_database_twice_is_a_no_op(server_dsn: str) -> None:
+    admin = await asyncpg.connect(server_dsn)
+    await admin.execute("DROP DATABASE IF EXISTS tracking_migrate_twice WITH (FORCE)")
+    await admin.execute("CREATE DATABASE tracking_migrate_twice")
+    conn = await asyncpg.connect(with_database(server_dsn, "tracking_migrate_twice"))
+    try:
+        first = await migrate(conn)
+        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        second = await migrate(conn)
+        tables_after = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+    finally:
+        await conn.close()
+        await admin.execute("DROP DATABASE tracking_migrate_twice WITH (FORCE)")
+        await admin.close()
+    assert first == [number for number, _, _ in migration_files()]
+    assert second == []
+    assert tables == tables_after
+    assert {"tenants", "api_keys", "shipments", "events", "schema_migrations"} <= {r["tablename"] for r in tables}
+
+
+async def test_every_tenant_table_leads_its_keys_with_tenant_id(conn: asyncpg.Connection) -> None:
+    rows = await conn.fetch(
+        """
+        SELECT c.conrelid::regclass::text AS tbl, a.attname AS first_col
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype IN ('p', 'u') AND c.connamespace = 'public'::regnamespace
+          AND c.conrelid::regclass::text IN ('shipments', 'events')
+        """
+    )
+    assert rows
+    assert {r["first_col"] for r in rows} == {"tenant_id"}
+
+
+async def test_events_are_partitioned_by_month(conn: asyncpg.Connection) -> None:
+    parts = await conn.fetchval("SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass")
+    assert parts >= 13

@@ -1,0 +1,1 @@
+"""tracking-service: parcel status, incidents and prepared answers for shops' support desks."""

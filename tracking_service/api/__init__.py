@@ -1,0 +1,1 @@
+"""HTTP API v1 (aiohttp): handlers parse, call one service function, and serialise."""

@@ -1,0 +1,94 @@
+"""The app factory: settings in, a ready aiohttp application out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from carriers.registry import ADAPTERS, build_adapter
+from carriers.sandbox.server import create_sandbox_app
+from tracking_service.api import routes_admin, routes_shipments, routes_system
+from tracking_service.api.context import SERVICES, Services
+from tracking_service.api.middleware import problem_middleware
+from tracking_service.bootstrap import ensure_bootstrap
+from tracking_service.clock import Clock, SystemClock
+from tracking_service.config import Settings
+from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.pii import PiiVault
+from tracking_service.polling import Poller, build_lanes
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bool = True) -> web.Application:
+    """Build the application; pools, clients and the scheduler start in its cleanup contexts."""
+    app = web.Application(middlewares=[problem_middleware], client_max_size=settings.http.max_body_bytes)
+    svc = Services(settings=settings, clock=clock or SystemClock(), vault=PiiVault(settings.pii_key.get_secret_value()))
+    app[SERVICES] = svc
+    app.router.add_routes(routes_system.routes)
+    app.router.add_routes(routes_admin.routes)
+    app.router.add_routes(routes_shipments.routes)
+    if settings.sandbox:
+        key = settings.carriers.sandbox.key
+        app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_carriers)
+    if run_scheduler and settings.polling.enabled:
+        app.cleanup_ctx.append(_scheduler)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    svc = app[SERVICES]
+    settings = svc.settings
+    dsn = await asyncio.to_thread(resolve_dsn, settings.database_url, settings.data_dir)
+    svc.pool = await create_pool(dsn, settings.db_pool_min, settings.db_pool_max)
+    async with svc.pool.acquire() as conn:
+        await migrate(conn)
+        await ensure_bootstrap(conn, settings, svc.clock.now())
+    yield
+    await svc.pool.close()
+
+
+async def _carriers(app: web.Application) -> AsyncIterator[None]:
+    svc = app[SERVICES]
+    settings = svc.settings
+    svc.client = httpx.AsyncClient(
+        timeout=settings.polling.request_timeout_seconds, headers={"User-Agent": "tracking-service/0.1"}
+    )
+    carrier_settings = {code: cfg for code, cfg in settings.carrier_settings().items() if cfg.enabled}
+    svc.adapters = {
+        code: build_adapter(code, cfg.adapter_config(settings.sandbox_base_url()))
+        for code, cfg in carrier_settings.items()
+        if code in ADAPTERS
+    }
+    lanes = build_lanes(svc.adapters, carrier_settings, settings.polling, svc.clock)
+    svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault)
+    log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
+    yield
+    await svc.client.aclose()
+
+
+async def _scheduler(app: web.Application) -> AsyncIterator[None]:
+    svc = app[SERVICES]
+    assert svc.poller is not None
+    poller = svc.poller
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        poller.poll_once,
+        "interval",
+        seconds=svc.settings.polling.tick_seconds,
+        id="poll_once",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    yield
+    scheduler.shutdown(wait=False)
+    # Let an in-flight poll finish (its lease would otherwise only expire after lease_seconds).
+    await asyncio.sleep(0)

@@ -1,0 +1,134 @@
+"""Middlewares (errors → problem+json, request id, latency metrics) and request helpers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from schemas.api import Role
+from tracking_service import metrics
+from tracking_service.api.context import services
+from tracking_service.api.problems import Problem, from_validation, not_found, problem_response
+from tracking_service.auth import Principal, hash_key
+from tracking_service.db.keys import find_key
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+M = TypeVar("M", bound=BaseModel)
+
+_HTTP_TITLES = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+}
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    started = time.perf_counter()
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+    try:
+        response = await handler(request)
+    except Problem as problem:
+        response = problem_response(problem)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        title = _HTTP_TITLES.get(exc.status, exc.reason)
+        detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else f"{title}: {request.path}"
+        response = problem_response(Problem(exc.status, title, detail))
+    except Exception:
+        log.exception("unhandled error", extra={"request_id": request_id, "path": request.path})
+        response = problem_response(Problem(500, "Internal Server Error", f"request {request_id} failed"))
+    response.headers["X-Request-Id"] = request_id
+    metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status)).observe(time.perf_counter() - started)
+    return response
+
+
+async def authenticate(request: web.Request, *roles: Role) -> Principal:
+    """The principal of the Bearer key; 401 without a valid key, 403 when its role may not do this."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Problem(
+            401,
+            "Unauthorized",
+            "send `Authorization: Bearer <key>`",
+            headers={"WWW-Authenticate": 'Bearer realm="tracking-service"'},
+        )
+    row = await find_key(services(request).db, hash_key(key.strip()))
+    if row is None:
+        raise Problem(
+            401,
+            "Unauthorized",
+            "the API key is unknown or revoked",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    role = Role(row["role"])
+    principal = Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
+    if roles and role not in roles and role is not Role.ADMIN:
+        raise Problem(403, "Forbidden", f"this needs a key with role {' or '.join(r.value for r in roles)}")
+    return principal
+
+
+async def read_body(request: web.Request, model: type[M]) -> M:
+    """Parse a JSON body into ``model``: 415 for other content types, 400 for bad JSON, 422 for bad fields."""
+    if request.content_type != "application/json":
+        raise Problem(415, "Unsupported Media Type", "send the body as `Content-Type: application/json`")
+    raw = await request.read()
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Bad Request", f"body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise Problem(
+            422,
+            "Validation Failed",
+            "body must be a JSON object",
+            [{"loc": ["body"], "msg": "must be an object", "type": "object_type"}],
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation(exc) from exc
+
+
+def parse_query(request: web.Request, model: type[M]) -> M:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as exc:
+        raise from_validation(exc, "query") from exc
+
+
+def path_uuid(request: web.Request, name: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.match_info[name])
+    except ValueError as exc:
+        raise not_found(what) from exc
+
+
+def write_tenant(principal: Principal, named: str | None) -> str:
+    """The tenant a write acts on: the named one, or the key's only tenant."""
+    if named is not None:
+        if not principal.can_see(named):
+            raise not_found(f"tenant {named!r}")
+        return named
+    if principal.tenants is not None and len(principal.tenants) == 1:
+        return principal.tenants[0]
+    raise Problem(
+        422,
+        "Validation Failed",
+        "this key spans several tenants: name `tenant`",
+        [{"loc": ["body", "tenant"], "msg": "required for this key", "type": "missing"}],
+    )

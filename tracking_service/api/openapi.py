@@ -1,0 +1,128 @@
+"""The OpenAPI 3.1 document, built from the pydantic models the handlers use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from schemas import api
+
+# (method, path, summary, auth, body model, query model, success status, response model)
+ROUTES: list[
+    tuple[str, str, str, bool, type[BaseModel] | None, type[BaseModel] | None, int, type[BaseModel] | None]
+] = [
+    ("get", "/healthz", "Liveness", False, None, None, 200, None),
+    ("get", "/readyz", "Readiness (checks the database)", False, None, None, 200, None),
+    ("get", "/metrics", "Prometheus metrics", False, None, None, 200, None),
+    ("post", "/v1/tenants", "Create a tenant (admin)", True, api.TenantCreate, None, 201, api.Tenant),
+    (
+        "put",
+        "/v1/tenants/{tenant_id}/settings",
+        "Replace a tenant's settings (admin)",
+        True,
+        api.TenantSettings,
+        None,
+        200,
+        None,
+    ),
+    (
+        "post",
+        "/v1/keys",
+        "Create an API key (admin); the secret is shown once",
+        True,
+        api.KeyCreate,
+        None,
+        201,
+        api.KeyCreated,
+    ),
+    (
+        "post",
+        "/v1/shipments",
+        "Register a shipment (201 new, 200 existing)",
+        True,
+        api.ShipmentCreate,
+        None,
+        201,
+        api.Shipment,
+    ),
+    ("get", "/v1/shipments", "Search shipments", True, None, api.ShipmentSearch, 200, api.Page),
+    ("get", "/v1/shipments/{shipment_id}", "One shipment", True, None, None, 200, api.Shipment),
+    ("get", "/v1/shipments/{shipment_id}/events", "Timeline, newest first", True, None, api.PageQuery, 200, api.Page),
+    ("post", "/v1/shipments/{shipment_id}/refresh", "Poll the carrier now", True, None, None, 200, api.Shipment),
+]
+
+_MODELS = [
+    api.TenantCreate,
+    api.Tenant,
+    api.TenantSettings,
+    api.KeyCreate,
+    api.KeyCreated,
+    api.ShipmentCreate,
+    api.Shipment,
+    api.Page,
+    api.Problem,
+    api.ShipmentSearch,
+    api.PageQuery,
+]
+
+
+def _error_responses() -> dict[str, Any]:
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {
+        str(code): {"description": text, "content": problem}
+        for code, text in [
+            (400, "Bad request"),
+            (401, "Missing or invalid key"),
+            (404, "Not found"),
+            (415, "Unsupported media type"),
+            (422, "Validation failed"),
+        ]
+    }
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def build_openapi() -> dict[str, Any]:
+    _, defs = models_json_schema([(m, "validation") for m in _MODELS], ref_template="#/components/schemas/{model}")
+    paths: dict[str, Any] = {}
+    for method, path, summary, auth, body, query, status, response in ROUTES:
+        op: dict[str, Any] = {"summary": summary, "responses": {}}
+        params = [
+            {"name": p.strip("{}"), "in": "path", "required": True, "schema": {"type": "string"}}
+            for p in path.split("/")
+            if p.startswith("{")
+        ]
+        if query is not None:
+            params.extend(_query_parameters(query))
+        if params:
+            op["parameters"] = params
+        if body is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}},
+            }
+        ok: dict[str, Any] = {"description": "OK"}
+        if response is not None:
+            ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{response.__name__}"}}}
+        op["responses"][str(status)] = ok
+        if auth:
+            op["security"] = [{"bearer": []}]
+            op["responses"].update(_error_responses())
+        paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "tracking-service", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

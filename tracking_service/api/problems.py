@@ -1,0 +1,76 @@
+"""RFC 9457 problem+json errors; every failure the API reports goes through here."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import ValidationError
+
+PROBLEM_TYPE = "https://tracking-service.dev/problems/"
+
+
+class Problem(Exception):
+    """Raise from anywhere below a handler to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def not_found(what: str) -> Problem:
+    return Problem(404, "Not Found", f"{what} not found")
+
+
+def from_validation(exc: ValidationError, where: str = "body") -> Problem:
+    errors = [
+        {"loc": [where, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    summary = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or where}: {e['msg']}" for e in errors[:5])
+    return Problem(422, "Validation Failed", summary, errors)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(text=dumps(data), status=status, content_type="application/json", headers=headers)
+
+
+def problem_response(problem: Problem) -> web.Response:
+    slug = problem.title.lower().replace(" ", "-")
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + slug,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    return web.Response(
+        text=dumps(body), status=problem.status, content_type="application/problem+json", headers=problem.headers
+    )

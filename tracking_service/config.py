@@ -1,0 +1,102 @@
+"""All settings, from one pydantic-settings object (env prefix ``TRACKING_``, nesting ``__``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from carriers.base import CarrierConfig
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+
+class PollingSettings(BaseModel):
+    enabled: bool = True
+    tick_seconds: float = Field(default=2.0, gt=0)
+    batch_size: int = Field(default=200, ge=1, le=5000)
+    lease_seconds: int = Field(default=120, ge=5)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    retry_base_seconds: float = Field(default=0.2, ge=0)
+    retry_max_wait_seconds: float = Field(default=5.0, ge=0)
+    circuit_failure_threshold: int = Field(default=5, ge=1)
+    circuit_cooldown_seconds: float = Field(default=60.0, gt=0)
+    give_up_after_hours: float = Field(
+        default=120.0, gt=0, description="NOT_FOUND this long after registration → expired"
+    )
+
+
+class CarrierSettings(BaseModel):
+    enabled: bool = True
+    base_url: str = ""
+    key: SecretStr | None = None
+    secret: SecretStr | None = None
+    customer: str | None = None
+    partner_id: str | None = None
+    check_word: SecretStr | None = None
+    concurrency: int = Field(default=4, ge=1, le=64)
+    rate_per_second: float = Field(default=10.0, gt=0)
+    daily_quota: int | None = Field(default=None, ge=1)
+
+    def adapter_config(self, default_base_url: str = "") -> CarrierConfig:
+        def reveal(value: SecretStr | None) -> str | None:
+            return value.get_secret_value() if value is not None else None
+
+        return CarrierConfig(
+            base_url=self.base_url or default_base_url,
+            key=reveal(self.key),
+            secret=reveal(self.secret),
+            customer=self.customer,
+            partner_id=self.partner_id,
+            check_word=reveal(self.check_word),
+        )
+
+
+class CarriersSettings(BaseModel):
+    sandbox: CarrierSettings = CarrierSettings(concurrency=8, rate_per_second=200.0)
+    kuaidi100: CarrierSettings = CarrierSettings(enabled=False, base_url="https://poll.kuaidi100.com")
+    seventeentrack: CarrierSettings = CarrierSettings(
+        enabled=False, base_url="https://api.17track.net", rate_per_second=3.0
+    )
+    dhl: CarrierSettings = CarrierSettings(
+        enabled=False, base_url="https://api-eu.dhl.com", rate_per_second=1.0, daily_quota=250
+    )
+    sf_express: CarrierSettings = CarrierSettings(enabled=False, base_url="https://bspgw.sf-express.com")
+    easypost: CarrierSettings = CarrierSettings(enabled=False, base_url="https://api.easypost.com")
+
+
+class Settings(BaseSettings):
+    """The service's settings; built once in the app factory / CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKING_", env_nested_delimiter="__", extra="ignore")
+
+    database_url: str | None = Field(default=None, description="asyncpg DSN; unset → embedded PostgreSQL")
+    data_dir: Path = Path(".tracking-data")
+    db_pool_min: int = Field(default=2, ge=1)
+    db_pool_max: int = Field(default=10, ge=1)
+    sandbox: bool = False
+    demo: bool = Field(default=False, description="ensure a demo shop and the demo key on serve")
+    demo_key: SecretStr | None = None
+    bootstrap_admin_key: SecretStr | None = None
+    pii_key: SecretStr = SecretStr("dev-only-pii-key-change-me")
+    log_level: str = "INFO"
+    http: HttpSettings = HttpSettings()
+    polling: PollingSettings = PollingSettings()
+    carriers: CarriersSettings = CarriersSettings()
+
+    def carrier_settings(self) -> dict[str, CarrierSettings]:
+        """Settings of every carrier, sandbox only when the sandbox is on."""
+        table = {name: getattr(self.carriers, name) for name in CarriersSettings.model_fields}
+        if not self.sandbox:
+            table.pop("sandbox")
+        return table
+
+    def sandbox_base_url(self) -> str:
+        host = "127.0.0.1" if self.http.host in ("0.0.0.0", "::") else self.http.host  # noqa: S104
+        return f"http://{host}:{self.http.port}"

@@ -1,0 +1,42 @@
+"""Connection pool and the embedded PostgreSQL used when no DSN is configured."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+_embedded: dict[Path, Any] = {}
+
+
+def embedded_dsn(data_dir: Path) -> str:
+    """Start (once per process) the ``pgserver`` PostgreSQL under ``data_dir/pg`` and return its DSN."""
+    import pgserver  # imported lazily: only needed without a configured DSN
+
+    path = (data_dir / "pg").resolve()
+    if path not in _embedded:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _embedded[path] = pgserver.get_server(str(path), cleanup_mode="stop")
+        log.info("embedded postgresql started", extra={"data_dir": str(path)})
+    uri: str = _embedded[path].get_uri()
+    return uri
+
+
+def resolve_dsn(database_url: str | None, data_dir: Path) -> str:
+    return database_url or embedded_dsn(data_dir)
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+    assert pool is not None
+    return pool

@@ -1,0 +1,116 @@
+"""SQL of the poll lease: claim due shipments with SKIP LOCKED, then release them.
+
+``next_poll_at`` doubles as the lease: claiming moves it ``lease_seconds`` ahead,
+so a crashed poller's shipments become due again by themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+CLAIM_COLUMNS = (
+    "s.tenant_id, s.id, s.carrier, s.tracking_number, s.sub_carrier, s.status, s.created_at,"
+    " s.buyer_sealed, s.buyer_key_id, s.last_event_at, s.poll_failures"
+)
+
+CLAIM_DUE_SQL = f"""
+WITH due AS (
+    SELECT tenant_id, id FROM shipments
+    WHERE next_poll_at <= $1 AND NOT (carrier = ANY($4::text[]))
+    ORDER BY next_poll_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE shipments s
+SET next_poll_at = $1 + make_interval(secs => $3), lease_owner = $5
+FROM due
+WHERE s.tenant_id = due.tenant_id AND s.id = due.id
+RETURNING {CLAIM_COLUMNS}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """How one claimed shipment's poll ended, as the poller decided."""
+
+    tenant_id: str
+    shipment_id: uuid.UUID
+    next_poll_at: datetime | None
+    poll_failures: int
+    error: str | None
+    carrier_eta: datetime | None
+    sub_carrier: str | None
+    expire: bool  # NOT_FOUND past the give-up window: status becomes expired
+
+
+async def claim_due(
+    conn: asyncpg.Connection,
+    now: datetime,
+    limit: int,
+    lease_seconds: float,
+    owner: str,
+    skip_carriers: list[str],
+) -> list[asyncpg.Record]:
+    """Claim up to ``limit`` due shipments no other poller holds."""
+    rows: list[asyncpg.Record] = await conn.fetch(CLAIM_DUE_SQL, now, limit, lease_seconds, skip_carriers, owner)
+    return rows
+
+
+async def claim_one(
+    conn: asyncpg.Connection, tenant_id: str, shipment_id: uuid.UUID, now: datetime, lease_seconds: float, owner: str
+) -> asyncpg.Record | None:
+    """Claim one shipment for an on-demand refresh; None when another poller holds it."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"""
+        UPDATE shipments s
+        SET next_poll_at = $3 + make_interval(secs => $4), lease_owner = $5
+        WHERE s.tenant_id = $1 AND s.id = $2
+          AND (s.lease_owner IS NULL OR s.next_poll_at IS NULL OR s.next_poll_at <= $3)
+        RETURNING {CLAIM_COLUMNS}
+        """,
+        tenant_id,
+        shipment_id,
+        now,
+        lease_seconds,
+        owner,
+    )
+    return row
+
+
+async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: str, now: datetime) -> None:
+    """Write every outcome in one round trip and drop the lease (only where we still hold it)."""
+    if not outcomes:
+        return
+    await conn.execute(
+        """
+        UPDATE shipments s
+        SET next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') OR o.expire
+                                THEN NULL ELSE o.next_poll_at END,
+            lease_owner = NULL,
+            poll_failures = o.poll_failures,
+            last_poll_error = o.error,
+            last_polled_at = $9,
+            carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
+            sub_carrier = COALESCE(s.sub_carrier, o.sub_carrier),
+            status = CASE WHEN o.expire AND s.status = 'pending' THEN 'expired' ELSE s.status END,
+            updated_at = $9
+        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[],
+                    $7::text[], $8::bool[])
+             AS o(tenant_id, id, next_poll_at, poll_failures, error, carrier_eta, sub_carrier, expire)
+        WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $10
+        """,
+        [o.tenant_id for o in outcomes],
+        [o.shipment_id for o in outcomes],
+        [o.next_poll_at for o in outcomes],
+        [o.poll_failures for o in outcomes],
+        [o.error for o in outcomes],
+        [o.carrier_eta for o in outcomes],
+        [o.sub_carrier for o in outcomes],
+        [o.expire for o in outcomes],
+        now,
+        owner,
+    )

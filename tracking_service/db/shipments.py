@@ -1,0 +1,149 @@
+"""SQL of the shipment aggregate: registration, lookup, search, and the poll lease."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+SHIPMENT_COLUMNS = """
+    tenant_id, id, carrier, tracking_number, sub_carrier, order_id, status, sub_status,
+    last_event_at, last_event_status, last_event_sub_status, last_event_description,
+    last_event_location, last_event_code, last_event_source, carrier_eta, promised_delivery_at,
+    linked_shipment_id, origin, destination, buyer_masked, metadata, next_poll_at,
+    created_at, updated_at
+"""
+
+# The only filters search accepts, each with its SQL; values are always parameters.
+SEARCH_FILTERS: dict[str, str] = {
+    "tracking_number": "tracking_number = ${}",
+    "order_id": "order_id = ${}",
+    "phone_last4_hash": "phone_last4_hash = ${}",
+    "status": "status = ${}",
+    "carrier": "carrier = ${}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NewShipment:
+    tenant_id: str
+    carrier: str
+    tracking_number: str
+    sub_carrier: str | None
+    order_id: str | None
+    promised_delivery_at: datetime | None
+    linked_shipment_id: uuid.UUID | None
+    origin: dict[str, Any] | None
+    destination: dict[str, Any] | None
+    buyer_sealed: bytes | None
+    buyer_key_id: str | None
+    buyer_masked: dict[str, Any] | None
+    phone_last4_hash: bytes | None
+    metadata: dict[str, Any]
+
+
+async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[asyncpg.Record, bool]:
+    """Insert, or return the existing row for (tenant, carrier, number); the flag says "created"."""
+    row = await conn.fetchrow(
+        f"""
+        INSERT INTO shipments (
+            tenant_id, id, carrier, tracking_number, sub_carrier, order_id, promised_delivery_at,
+            linked_shipment_id, origin, destination, buyer_sealed, buyer_key_id, buyer_masked,
+            phone_last4_hash, metadata, next_poll_at, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16)
+        ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
+        RETURNING {SHIPMENT_COLUMNS}
+        """,
+        new.tenant_id,
+        uuid.uuid4(),
+        new.carrier,
+        new.tracking_number,
+        new.sub_carrier,
+        new.order_id,
+        new.promised_delivery_at,
+        new.linked_shipment_id,
+        new.origin,
+        new.destination,
+        new.buyer_sealed,
+        new.buyer_key_id,
+        new.buyer_masked,
+        new.phone_last4_hash,
+        new.metadata,
+        now,
+    )
+    if row is not None:
+        return row, True
+    existing = await conn.fetchrow(
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE tenant_id = $1 AND carrier = $2 AND tracking_number = $3",
+        new.tenant_id,
+        new.carrier,
+        new.tracking_number,
+    )
+    assert existing is not None
+    return existing, False
+
+
+async def get_shipment(
+    conn: asyncpg.Connection | asyncpg.Pool, shipment_id: uuid.UUID, tenants: list[str] | None
+) -> asyncpg.Record | None:
+    """The shipment if it belongs to one of ``tenants`` (None = every tenant)."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))",
+        shipment_id,
+        tenants,
+    )
+    return row
+
+
+async def search_shipments(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenants: list[str] | None,
+    filters: dict[str, Any],
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """Shipments matching every filter, newest first, keyset-paginated after ``after``."""
+    clauses = ["($1::text[] IS NULL OR tenant_id = ANY($1))"]
+    args: list[Any] = [tenants]
+    for name, value in filters.items():
+        args.append(value)
+        clauses.append(SEARCH_FILTERS[name].format(len(args)))
+    if after is not None:
+        args.extend(after)
+        clauses.append(f"(created_at, id) < (${len(args) - 1}, ${len(args)})")
+    args.append(limit)
+    query = (
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE {' AND '.join(clauses)}"
+        f" ORDER BY created_at DESC, id DESC LIMIT ${len(args)}"
+    )
+    rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+    return rows
+
+
+async def list_events(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenant_id: str,
+    shipment_id: uuid.UUID,
+    after: tuple[datetime, bytes] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """The timeline, newest first, keyset-paginated."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT occurred_at, dedupe_key, status, sub_status, description, location, carrier_code, source
+        FROM events
+        WHERE tenant_id = $1 AND shipment_id = $2
+          AND ($3::timestamptz IS NULL OR (occurred_at, dedupe_key) < ($3, $4::bytea))
+        ORDER BY occurred_at DESC, dedupe_key DESC
+        LIMIT $5
+        """,
+        tenant_id,
+        shipment_id,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return rows

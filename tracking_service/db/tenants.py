@@ -1,0 +1,41 @@
+"""SQL of the tenant aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+
+async def insert_tenant(
+    conn: asyncpg.Connection, tenant_id: str, name: str, timezone: str, locale: str, now: datetime
+) -> asyncpg.Record | None:
+    """Insert a tenant; None when the id is taken."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "INSERT INTO tenants (id, name, timezone, locale, created_at) VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (id) DO NOTHING RETURNING id, name, timezone, locale, created_at",
+        tenant_id,
+        name,
+        timezone,
+        locale,
+        now,
+    )
+    return row
+
+
+async def get_tenant(conn: asyncpg.Connection, tenant_id: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, name, timezone, locale, settings, created_at FROM tenants WHERE id = $1", tenant_id
+    )
+    return row
+
+
+async def existing_tenants(conn: asyncpg.Connection, tenant_ids: list[str]) -> set[str]:
+    rows = await conn.fetch("SELECT id FROM tenants WHERE id = ANY($1::text[])", tenant_ids)
+    return {r["id"] for r in rows}
+
+
+async def update_settings(conn: asyncpg.Connection, tenant_id: str, settings: dict[str, Any]) -> bool:
+    result: str = await conn.execute("UPDATE tenants SET settings = $2 WHERE id = $1", tenant_id, settings)
+    return result.endswith(" 1")

@@ -1,0 +1,24 @@
+"""Prometheus metrics of the service (one process-wide registry)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+UNMAPPED_CODES = Counter(
+    "tracking_unmapped_carrier_codes_total",
+    "Carrier codes no adapter table maps (stored as unknown)",
+    ["carrier", "code"],
+)
+EVENTS_INGESTED = Counter("tracking_events_ingested_total", "New canonical events stored", ["source"])
+POLLS = Counter("tracking_polls_total", "Shipment polls by outcome", ["carrier", "outcome"])
+CARRIER_ERRORS = Counter("tracking_carrier_errors_total", "Typed carrier errors", ["carrier", "kind"])
+CARRIER_CALL_SECONDS = Histogram("tracking_carrier_call_seconds", "Carrier API call latency", ["carrier"])
+CIRCUIT_OPEN = Gauge("tracking_carrier_circuit_open", "1 while a carrier's circuit is open", ["carrier"])
+STATUS_CHANGES = Counter("tracking_status_changes_total", "Shipment status transitions", ["carrier", "status"])
+PUSHES = Counter("tracking_carrier_pushes_total", "Carrier pushes received", ["carrier", "outcome"])
+HTTP_REQUESTS = Histogram(
+    "tracking_http_request_seconds",
+    "HTTP request latency by route",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)

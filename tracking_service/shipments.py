@@ -1,0 +1,174 @@
+"""Shipment use cases: register, look up, search, and the response shape (buyer always masked)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from carriers.detect import detect
+from schemas.api import ShipmentCreate
+from tracking_service.db import shipments as sql
+from tracking_service.pii import PiiVault, mask_buyer, phone_last4
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+class UnknownCarrier(ValueError):
+    def __init__(self, carrier: str, known: list[str]) -> None:
+        super().__init__(f"unknown or disabled carrier {carrier!r}; enabled: {', '.join(known)}")
+
+
+class AmbiguousCarrier(ValueError):
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        names = ", ".join(c["carrier"] + (f"/{c['sub_carrier']}" if c["sub_carrier"] else "") for c in candidates)
+        detail = "carrier could not be detected from the tracking number; name `carrier`"
+        super().__init__(f"{detail} (candidates: {names})" if candidates else detail)
+        self.candidates = candidates
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def choose_carrier(body: ShipmentCreate, enabled: list[str]) -> tuple[str, str | None]:
+    """The body's carrier, or the only/best detected one among the enabled carriers."""
+    if body.carrier is not None:
+        if body.carrier not in enabled:
+            raise UnknownCarrier(body.carrier, enabled)
+        sub = body.sub_carrier
+        if sub is None:
+            sub = next((c.sub_carrier for c in detect(body.tracking_number) if c.carrier == body.carrier), None)
+        return body.carrier, sub
+    candidates = [c for c in detect(body.tracking_number) if c.carrier in enabled]
+    listed = [{"carrier": c.carrier, "sub_carrier": c.sub_carrier, "score": c.score} for c in candidates]
+    if not candidates:
+        raise AmbiguousCarrier(listed)
+    if len(candidates) > 1 and candidates[0].score == candidates[1].score:
+        raise AmbiguousCarrier(listed)
+    return candidates[0].carrier, body.sub_carrier or candidates[0].sub_carrier
+
+
+def new_shipment(
+    tenant_id: str, carrier: str, sub_carrier: str | None, body: ShipmentCreate, vault: PiiVault
+) -> sql.NewShipment:
+    buyer = body.buyer.model_dump() if body.buyer else None
+    last4 = phone_last4(buyer.get("phone")) if buyer else None
+    return sql.NewShipment(
+        tenant_id=tenant_id,
+        carrier=carrier,
+        tracking_number=body.tracking_number,
+        sub_carrier=sub_carrier,
+        order_id=body.order_id,
+        promised_delivery_at=body.promised_delivery_at,
+        linked_shipment_id=uuid.UUID(body.linked_shipment_id) if body.linked_shipment_id else None,
+        origin=body.origin.model_dump(exclude_none=True) if body.origin else None,
+        destination=body.destination.model_dump(exclude_none=True) if body.destination else None,
+        buyer_sealed=vault.seal(buyer) if buyer else None,
+        buyer_key_id=vault.key_id if buyer else None,
+        buyer_masked=mask_buyer(buyer) if buyer else None,
+        phone_last4_hash=vault.phone_last4_hash(last4) if last4 else None,
+        metadata=body.metadata,
+    )
+
+
+async def register(conn: asyncpg.Connection, new: sql.NewShipment, now: datetime) -> tuple[dict[str, Any], bool]:
+    row, created = await sql.insert_shipment(conn, new, now)
+    return to_response(row), created
+
+
+def estimated_delivery(row: asyncpg.Record) -> dict[str, Any]:
+    if row["status"] in ("delivered", "returned", "expired"):
+        return {"at": None, "source": None}
+    if row["carrier_eta"] is not None:
+        return {"at": row["carrier_eta"], "source": "carrier"}
+    if row["promised_delivery_at"] is not None:
+        return {"at": row["promised_delivery_at"], "source": "promised"}
+    return {"at": None, "source": None}
+
+
+def to_response(row: asyncpg.Record, open_incidents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    last_event = None
+    if row["last_event_at"] is not None:
+        last_event = {
+            "occurred_at": row["last_event_at"],
+            "status": row["last_event_status"],
+            "sub_status": row["last_event_sub_status"],
+            "description": row["last_event_description"],
+            "location": row["last_event_location"],
+            "carrier_code": row["last_event_code"],
+            "source": row["last_event_source"],
+        }
+    return {
+        "id": str(row["id"]),
+        "tenant": row["tenant_id"],
+        "carrier": row["carrier"],
+        "sub_carrier": row["sub_carrier"],
+        "tracking_number": row["tracking_number"],
+        "order_id": row["order_id"],
+        "status": row["status"],
+        "sub_status": row["sub_status"],
+        "last_event": last_event,
+        "estimated_delivery": estimated_delivery(row),
+        "promised_delivery_at": row["promised_delivery_at"],
+        "linked_shipment_id": str(row["linked_shipment_id"]) if row["linked_shipment_id"] else None,
+        "origin": row["origin"],
+        "destination": row["destination"],
+        "open_incidents": open_incidents or [],
+        "buyer": row["buyer_masked"],
+        "metadata": row["metadata"],
+        "next_poll_at": row["next_poll_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def event_to_response(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "occurred_at": row["occurred_at"],
+        "status": row["status"],
+        "sub_status": row["sub_status"],
+        "description": row["description"],
+        "location": row["location"],
+        "carrier_code": row["carrier_code"],
+        "source": row["source"],
+    }
+
+
+def encode_cursor(*parts: Any) -> str:
+    raw = json.dumps([p.isoformat() if isinstance(p, datetime) else p for p in parts])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    """The parts of a cursor made by ``encode_cursor``; BadCursor when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        parts = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor("cursor is not one this API issued") from exc
+    if not isinstance(parts, list) or len(parts) != arity or not all(isinstance(p, str) for p in parts):
+        raise BadCursor("cursor is not one this API issued")
+    return parts
+
+
+def shipment_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    created, ident = decode_cursor(cursor, 2)
+    try:
+        return datetime.fromisoformat(created), uuid.UUID(ident)
+    except ValueError as exc:
+        raise BadCursor("cursor is not one this API issued") from exc
+
+
+def event_cursor(cursor: str) -> tuple[datetime, bytes]:
+    occurred, key = decode_cursor(cursor, 2)
+    try:
+        return datetime.fromisoformat(occurred), bytes.fromhex(key)
+    except ValueError as exc:
+        raise BadCursor("cursor is not one this API issued") from exc
