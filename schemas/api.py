@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -80,7 +81,7 @@ class ShipmentCreate(Strict):
     sub_carrier: str | None = Field(default=None, max_length=32)
     order_id: str | None = Field(default=None, max_length=128)
     promised_delivery_at: datetime | None = None
-    linked_shipment_id: str | None = Field(default=None, max_length=64)
+    linked_shipment_id: UUID | None = None
     origin: Place | None = None
     destination: Place | None = None
     buyer: Buyer | None = None

@@ -62,6 +62,8 @@ def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
     digits = re.sub(r"\D", "", phone)
+    if len(digits) == 13 and digits.startswith("86"):  # +86 mainland mobile
+        digits = digits[2:]
     if len(digits) <= 4:
         return "*" * len(digits)
     if len(digits) < 8:

@@ -67,7 +67,7 @@ def new_shipment(
         sub_carrier=sub_carrier,
         order_id=body.order_id,
         promised_delivery_at=body.promised_delivery_at,
-        linked_shipment_id=uuid.UUID(body.linked_shipment_id) if body.linked_shipment_id else None,
+        linked_shipment_id=body.linked_shipment_id,
         origin=body.origin.model_dump(exclude_none=True) if body.origin else None,
         destination=body.destination.model_dump(exclude_none=True) if body.destination else None,
         buyer_sealed=vault.seal(buyer) if buyer else None,
