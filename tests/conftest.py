@@ -22,6 +22,7 @@ from tracking_service.api.context import SERVICES, Services
 from tracking_service.clock import FrozenClock
 from tracking_service.config import Settings
 from tracking_service.db import migrate, resolve_dsn
+from tracking_service.db.core import init_connection
 
 ADMIN_KEY = "test-admin-key-0123456789"
 TEMPLATE_DB = "tracking_test_template"
@@ -73,6 +74,7 @@ async def db_dsn(server_dsn: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def conn(db_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(db_dsn)
+    await init_connection(connection)
     yield connection
     await connection.close()
 

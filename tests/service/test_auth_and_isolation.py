@@ -11,7 +11,12 @@ from tests.conftest import ADMIN_KEY, LiveService, create_key, create_tenant
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic YWxhZGRpbjpvcGVu"}, {"Authorization": "Bearer  x y"}],
+    [
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic YWxhZGRpbjpvcGVu"},
+        {"Authorization": "Bearer  x y"},
+    ],
 )
 async def test_requests_without_a_valid_key_get_401_problem(service: LiveService, headers: dict[str, str]) -> None:
     async with httpx.AsyncClient(base_url=service.base_url, headers=headers) as anon:

@@ -98,8 +98,7 @@ async def seeded(service: LiveService, admin: httpx.AsyncClient) -> httpx.AsyncC
 @pytest.mark.parametrize("endpoint", WRITE_ENDPOINTS)
 @pytest.mark.parametrize(("name", "raw", "headers", "status"), COMMON_BAD_BODIES, ids=[c[0] for c in COMMON_BAD_BODIES])
 async def test_unreadable_bodies_are_rejected_without_writing(
-    seeded: httpx.AsyncClient, db_dsn: str, endpoint: str, name: str, raw: bytes, headers: dict[str, str],
-    status: int
+    seeded: httpx.AsyncClient, db_dsn: str, endpoint: str, name: str, raw: bytes, headers: dict[str, str], status: int
 ) -> None:
     method, path = endpoint.split(" ")
     before = await _counts(db_dsn), await _settings(db_dsn)

@@ -24,8 +24,12 @@ async def test_buyer_is_masked_in_every_response(shop: httpx.AsyncClient) -> Non
     fetched = (await shop.get(f"/v1/shipments/{created['id']}")).json()
     listed = (await shop.get("/v1/shipments")).json()["items"][0]
     for shown in (created, fetched, listed):
-        assert shown["buyer"] == {"name": "张**", "phone": "138****5678", "email": "z****@example.com",
-                                  "locale": "zh-Hans"}
+        assert shown["buyer"] == {
+            "name": "张**",
+            "phone": "138****5678",
+            "email": "z****@example.com",
+            "locale": "zh-Hans",
+        }
     raw = (await shop.get(f"/v1/shipments/{created['id']}")).text
     assert "13812345678" not in raw and "138-1234-5678" not in raw and "zhangsan@" not in raw and "张三丰" not in raw
 
@@ -43,10 +47,18 @@ async def test_buyer_pii_is_sealed_at_rest(shop: httpx.AsyncClient, db_dsn: str)
 
 
 async def test_search_by_each_field(service: LiveService, shop: httpx.AsyncClient) -> None:
-    a = (await shop.post("/v1/shipments", json={"tracking_number": "SBX-DELIVERED-1", "order_id": "O-1",
-                                                 "buyer": {"phone": "13900001111"}})).json()
-    b = (await shop.post("/v1/shipments", json={"tracking_number": "SBX-IN_TRANSIT-2", "order_id": "O-2",
-                                                 "buyer": {"phone": "13900002222"}})).json()
+    a = (
+        await shop.post(
+            "/v1/shipments",
+            json={"tracking_number": "SBX-DELIVERED-1", "order_id": "O-1", "buyer": {"phone": "13900001111"}},
+        )
+    ).json()
+    b = (
+        await shop.post(
+            "/v1/shipments",
+            json={"tracking_number": "SBX-IN_TRANSIT-2", "order_id": "O-2", "buyer": {"phone": "13900002222"}},
+        )
+    ).json()
     await service.services.poller.poll_once()  # type: ignore[union-attr]
 
     async def ids(**params: str) -> list[str]:
@@ -85,8 +97,9 @@ async def test_events_paginate_newest_first(service: LiveService, shop: httpx.As
     created = (await shop.post("/v1/shipments", json={"tracking_number": "SBX-DELIVERED-3"})).json()
     await shop.post(f"/v1/shipments/{created['id']}/refresh")
     first = (await shop.get(f"/v1/shipments/{created['id']}/events", params={"limit": "2"})).json()
-    second = (await shop.get(f"/v1/shipments/{created['id']}/events",
-                             params={"limit": "10", "cursor": first["next_cursor"]})).json()
+    second = (
+        await shop.get(f"/v1/shipments/{created['id']}/events", params={"limit": "10", "cursor": first["next_cursor"]})
+    ).json()
     times = [e["occurred_at"] for e in first["items"] + second["items"]]
     assert len(times) == 5 and times == sorted(times, reverse=True)
     assert second["next_cursor"] is None

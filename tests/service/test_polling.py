@@ -1,0 +1,143 @@
+"""The poller: SKIP LOCKED claims with a lease, adaptive cadence, retries, circuit breaking."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from prometheus_client import REGISTRY
+
+from carriers.base import SHANGHAI, CarrierConfig
+from carriers.errors import CarrierUnavailable, NotFound, RateLimited
+from carriers.sandbox.adapter import SandboxAdapter
+from schemas import Status, TrackingQuery, TrackingResult
+from tests.conftest import LiveService
+from tracking_service.config import CarrierSettings, PollingSettings
+from tracking_service.db import polling as sql
+from tracking_service.polling import Poller, build_lanes, next_poll_delay
+
+NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
+
+
+class CountingSandbox(SandboxAdapter):
+    """The real sandbox adapter, counting how often each number was asked."""
+
+    def __init__(self, config: CarrierConfig) -> None:
+        super().__init__(config)
+        self.asked: Counter[str] = Counter()
+
+    async def track(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
+    ) -> Mapping[str, TrackingResult | NotFound]:
+        self.asked.update(q.tracking_number for q in queries)
+        await asyncio.sleep(0.05)  # hold the claim a little so the two pollers overlap
+        return await super().track(client, queries)
+
+
+class DownCarrier:
+    code = "sandbox"
+    zone = SHANGHAI
+    max_batch = 40
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls = 0
+
+    async def track(self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]) -> Mapping[str, object]:
+        self.calls += 1
+        raise self.error
+
+
+def _poller(service: LiveService, adapter: object, **polling: object) -> Poller:
+    svc = service.services
+    settings = PollingSettings(**{"batch_size": 30, "retry_base_seconds": 0.0, **polling})  # type: ignore[arg-type]
+    lanes = build_lanes(
+        {"sandbox": adapter},
+        {"sandbox": CarrierSettings(concurrency=4, rate_per_second=1000)},  # type: ignore[dict-item]
+        settings,
+        svc.clock,
+    )
+    assert svc.client is not None
+    return Poller(svc.db, lanes, svc.client, settings, svc.clock, svc.vault)
+
+
+async def _register(shop: httpx.AsyncClient, numbers: list[str]) -> None:
+    for number in numbers:
+        assert (await shop.post("/v1/shipments", json={"tracking_number": number})).status_code == 201
+
+
+async def test_two_pollers_never_poll_one_shipment_twice(service: LiveService, shop: httpx.AsyncClient) -> None:
+    numbers = [f"SBX-IN_TRANSIT-{n}" for n in range(90)]
+    await _register(shop, numbers)
+    adapter = CountingSandbox(CarrierConfig(base_url=service.base_url))
+    first, second = _poller(service, adapter), _poller(service, adapter)
+    reports = await asyncio.gather(first.poll_once(), second.poll_once(), first.poll_once(), second.poll_once())
+    assert sum(r.claimed for r in reports) == 90
+    assert set(adapter.asked) == set(numbers)
+    assert max(adapter.asked.values()) == 1
+
+
+async def test_a_claimed_shipment_is_due_again_only_after_its_lease(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    await _register(shop, ["SBX-IN_TRANSIT-1"])
+    now = service.clock.now()
+    async with service.services.db.acquire() as conn:
+        crashed = await sql.claim_due(conn, now, 10, 120, "crashed-poller", [])
+        assert len(crashed) == 1
+        assert await sql.claim_due(conn, now + timedelta(seconds=119), 10, 120, "other", []) == []
+        again = await sql.claim_due(conn, now + timedelta(seconds=121), 10, 120, "other", [])
+    assert [r["tracking_number"] for r in again] == ["SBX-IN_TRANSIT-1"]
+
+
+async def test_circuit_opens_after_repeated_failures_and_skips_the_carrier(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    await _register(shop, ["SBX-IN_TRANSIT-1"])
+    down = DownCarrier(CarrierUnavailable("sandbox", "HTTP 503"))
+    poller = _poller(service, down, max_retries=4, circuit_failure_threshold=3, circuit_cooldown_seconds=3600)
+    report = await poller.poll_once()
+    assert down.calls == 3  # the breaker stops the retries once open
+    assert report.errors == {"CarrierUnavailable": 1}
+    assert REGISTRY.get_sample_value("tracking_carrier_circuit_open", {"carrier": "sandbox"}) == 1.0
+    service.clock.advance(timedelta(minutes=30))  # the shipment is due again, the circuit still open
+    assert (await poller.poll_once()).claimed == 0
+    assert down.calls == 3
+    service.clock.advance(timedelta(minutes=31))  # cooldown over: one trial call goes through
+    await poller.poll_once()
+    assert down.calls == 4
+
+
+async def test_long_retry_after_reschedules_instead_of_waiting(service: LiveService, shop: httpx.AsyncClient) -> None:
+    await _register(shop, ["SBX-IN_TRANSIT-1"])
+    limited = DownCarrier(RateLimited("sandbox", "HTTP 429", retry_after=3600))
+    poller = _poller(service, limited, retry_max_wait_seconds=1)
+    await poller.poll_once()
+    assert limited.calls == 1
+    row = (await shop.get("/v1/shipments")).json()["items"][0]
+    assert datetime.fromisoformat(row["next_poll_at"]) >= service.clock.now() + timedelta(seconds=3600)
+    assert row["status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("status", "silent_hours", "expected"),
+    [
+        (Status.DELIVERED, 0, None),
+        (Status.RETURNED, 0, None),
+        (Status.EXPIRED, 0, None),
+        (Status.OUT_FOR_DELIVERY, 1, timedelta(minutes=30)),
+        (Status.AVAILABLE_FOR_PICKUP, 1, timedelta(hours=2)),
+        (Status.PENDING, 0, timedelta(hours=1)),
+        (Status.IN_TRANSIT, 23, timedelta(hours=2)),
+        (Status.IN_TRANSIT, 25, timedelta(hours=4)),
+        (Status.IN_TRANSIT, 80, timedelta(hours=8)),
+    ],
+)
+def test_poll_cadence_follows_status_and_staleness(
+    status: Status, silent_hours: float, expected: timedelta | None
+) -> None:
+    assert next_poll_delay(status, NOW - timedelta(hours=silent_hours), NOW) == expected
