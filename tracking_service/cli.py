@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+import asyncpg
 from aiohttp import web
 
 from schemas.api import Locale, Role, TenantCreate
@@ -58,18 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = SystemClock()
     if args.command == "serve":
         app = create_app(settings)
-        print(
-            f"tracking-service on http://{settings.http.host}:{settings.http.port}/ "
-            f"(console: http://{settings.http.host}:{settings.http.port}/console/)",
-            flush=True,
-        )
+        print(f"tracking-service on http://{settings.http.host}:{settings.http.port}/", flush=True)
         if settings.demo and settings.demo_key is not None:
             print(f"demo shop 'demo', agent API key: {settings.demo_key.get_secret_value()}", flush=True)
         web.run_app(app, host=settings.http.host, port=settings.http.port, print=None)
         return 0
     if args.command == "migrate":
-        applied = asyncio.run(_with_db(settings, lambda conn, pool: _noop(applied_marker=True)))
-        print(json.dumps({"migrated": True, "note": applied}))
+        applied = asyncio.run(_migrate(settings))
+        print(json.dumps({"applied": applied}))
         return 0
     if args.command == "tenants":
         body = TenantCreate(id=args.id, name=args.name, timezone=args.timezone, locale=Locale(args.locale))
@@ -112,8 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-async def _noop(applied_marker: bool) -> str:
-    return "schema is current"
+async def _migrate(settings: Settings) -> list[int]:
+    dsn = await asyncio.to_thread(resolve_dsn, settings.database_url, settings.data_dir)
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await migrate(conn)
+    finally:
+        await conn.close()
 
 
 async def _poll_once(settings: Settings) -> dict[str, object]:

@@ -102,3 +102,18 @@ async def test_refresh_polls_now_and_reports_what_it_stored(service: LiveService
     assert first.json()["refresh"]["events_new"] == 5
     again = await shop.post(f"/v1/shipments/{created['id']}/refresh")
     assert again.json()["refresh"]["events_new"] == 0
+
+
+async def test_refresh_of_a_shipment_another_poller_holds_is_409(
+    service: LiveService, shop: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracking_service.api import routes_shipments
+    from tracking_service.db import polling as polling_sql
+
+    monkeypatch.setattr(routes_shipments, "REFRESH_WAIT_STEPS", 2)
+    created = await register(shop, "SBX-IN_TRANSIT-0106")
+    async with service.services.db.acquire() as conn:
+        assert await polling_sql.claim_due(conn, service.clock.now(), 10, 600, "someone-else", [])
+    response = await shop.post(f"/v1/shipments/{created['id']}/refresh")
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
+import asyncpg
 from aiohttp import web
 
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
@@ -15,6 +18,8 @@ from tracking_service.db import shipments as sql
 from tracking_service.db import tenants as tenants_sql
 
 routes = web.RouteTableDef()
+
+REFRESH_WAIT_STEPS = 50  # x 0.1 s
 
 
 @routes.post("/v1/shipments")
@@ -133,14 +138,23 @@ async def refresh_shipment(request: web.Request) -> web.Response:
         raise not_found("shipment")
     assert svc.poller is not None
     report = await svc.poller.refresh(row["tenant_id"], shipment_id)
-    if report is None:
+    if report is None and not await _wait_for_lease(svc.db, row["tenant_id"], shipment_id):
         raise Problem(409, "Conflict", "a poll of this shipment is already in progress; try again shortly")
     row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
     assert row is not None
     data = shipments.to_response(row)
-    data["refresh"] = {
-        "events_received": report.events_received,
-        "events_new": report.events_inserted,
-        "errors": report.errors,
-    }
+    data["refresh"] = (
+        {"polled_by": "another worker"}
+        if report is None
+        else {"events_received": report.events_received, "events_new": report.events_inserted, "errors": report.errors}
+    )
     return json_response(data)
+
+
+async def _wait_for_lease(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) -> bool:
+    """Wait (briefly) for another poller's in-flight poll of this shipment to finish."""
+    for _ in range(REFRESH_WAIT_STEPS):
+        await asyncio.sleep(0.1)
+        if not await sql.is_leased(pool, tenant_id, shipment_id):
+            return True
+    return False

@@ -147,3 +147,11 @@ async def list_events(
         limit,
     )
     return rows
+
+
+async def is_leased(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) -> bool:
+    """True while a poller holds this shipment's lease."""
+    owner = await pool.fetchval(
+        "SELECT lease_owner FROM shipments WHERE tenant_id = $1 AND id = $2", tenant_id, shipment_id
+    )
+    return owner is not None
