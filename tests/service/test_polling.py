@@ -141,3 +141,21 @@ def test_poll_cadence_follows_status_and_staleness(
     status: Status, silent_hours: float, expected: timedelta | None
 ) -> None:
     assert next_poll_delay(status, NOW - timedelta(hours=silent_hours), NOW) == expected
+
+
+async def test_claim_query_reads_due_shipments_through_the_partial_index(service: LiveService) -> None:
+    from tracking_service.db.polling import CLAIM_DUE_SQL
+
+    async with service.services.db.acquire() as conn:
+        await conn.execute("INSERT INTO tenants (id, name, created_at) VALUES ('big', 'Big', now())")
+        await conn.execute(
+            """
+            INSERT INTO shipments (tenant_id, id, carrier, tracking_number, next_poll_at, created_at, updated_at)
+            SELECT 'big', gen_random_uuid(), 'sandbox', 'SBX-IN_TRANSIT-' || g,
+                   CASE WHEN g % 2 = 0 THEN NULL ELSE now() + make_interval(days => g) END, now(), now()
+            FROM generate_series(1, 20000) g
+            """
+        )
+        await conn.execute("ANALYZE shipments")
+        plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN " + CLAIM_DUE_SQL, NOW, 500, 120.0, [], "x"))
+    assert "shipments_due_idx" in plan, plan
