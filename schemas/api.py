@@ -172,7 +172,11 @@ class ShipmentSearch(Strict):
     status: Status | None = None
     carrier: str | None = Field(default=None, max_length=32)
     tenant: str | None = Field(default=None, max_length=63)
-    incident: str | None = Field(default=None, max_length=32)
+    incident: str | None = Field(
+        default=None,
+        pattern=r"^(delayed|stalled|lost|damaged|delivery_failed|returned_to_sender|customs_hold|address_issue"
+        r"|delivery_disputed)$",
+    )
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=200)
 
@@ -180,3 +184,56 @@ class ShipmentSearch(Strict):
 class PageQuery(Strict):
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=200)
+
+
+class IncidentState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class IncidentKind(StrEnum):
+    DELAYED = "delayed"
+    STALLED = "stalled"
+    LOST = "lost"
+    DAMAGED = "damaged"
+    DELIVERY_FAILED = "delivery_failed"
+    RETURNED_TO_SENDER = "returned_to_sender"
+    CUSTOMS_HOLD = "customs_hold"
+    ADDRESS_ISSUE = "address_issue"
+    DELIVERY_DISPUTED = "delivery_disputed"
+
+
+class IncidentSearch(Strict):
+    status: IncidentState | None = None
+    kind: IncidentKind | None = None
+    carrier: str | None = Field(default=None, max_length=32)
+    tenant: str | None = Field(default=None, max_length=63)
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class IncidentNote(Strict):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Incident(BaseModel):
+    id: str
+    tenant: str
+    shipment_id: str
+    carrier: str
+    kind: IncidentKind
+    status: IncidentState
+    facts: dict[str, Any]
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+    note: str | None
+
+
+class EstimateQuery(Strict):
+    carrier: str = Field(min_length=1, max_length=32)
+    origin: str | None = Field(default=None, max_length=200, description="country[/region[/city]], e.g. CN/浙江/杭州")
+    destination: str | None = Field(default=None, max_length=200)
+    tenant: str | None = Field(default=None, max_length=63)

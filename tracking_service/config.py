@@ -32,6 +32,12 @@ class PollingSettings(BaseModel):
     )
 
 
+class IncidentSettings(BaseModel):
+    sweep_seconds: float = Field(default=60.0, gt=0, description="tick of the time-driven incident sweep")
+    sweep_batch_size: int = Field(default=500, ge=1, le=10000)
+    min_lane_samples: int = Field(default=20, ge=1, description="deliveries a lane needs before it estimates")
+
+
 class CarrierSettings(BaseModel):
     enabled: bool = True
     base_url: str = ""
@@ -88,6 +94,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     http: HttpSettings = HttpSettings()
     polling: PollingSettings = PollingSettings()
+    incidents: IncidentSettings = IncidentSettings()
     carriers: CarriersSettings = CarriersSettings()
 
     def carrier_settings(self) -> dict[str, CarrierSettings]:

@@ -22,3 +22,11 @@ HTTP_REQUESTS = Histogram(
     ["method", "route", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
+INCIDENTS_OPENED = Counter("tracking_incidents_opened_total", "Incidents opened", ["kind", "carrier"])
+INCIDENTS_RESOLVED = Counter("tracking_incidents_resolved_total", "Incidents resolved", ["kind", "carrier", "how"])
+INCIDENT_DETECT_SECONDS = Histogram(
+    "tracking_incident_detect_seconds",
+    "Time from an incident's cause (event or threshold crossing) to its detection",
+    ["kind"],
+    buckets=(1, 10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400),
+)

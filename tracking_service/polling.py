@@ -26,6 +26,8 @@ from tracking_service import metrics
 from tracking_service.clock import Clock
 from tracking_service.config import CarrierSettings, PollingSettings
 from tracking_service.db import polling as sql
+from tracking_service.estimates import Estimator
+from tracking_service.incidents.service import after_ingest
 from tracking_service.ingest import IngestReport, ShipmentRef, ingest
 from tracking_service.pii import PiiVault, phone_last4
 from tracking_service.resilience import CircuitBreaker, DailyQuota, TokenBucket
@@ -55,6 +57,8 @@ class PollReport:
     events_inserted: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     changes: int = 0
+    incidents_opened: int = 0
+    incidents_resolved: int = 0
 
 
 def next_poll_delay(status: Status, last_event_at: datetime | None, now: datetime) -> timedelta | None:
@@ -92,6 +96,7 @@ class Poller:
         clock: Clock,
         vault: PiiVault,
         owner: str | None = None,
+        estimator: Estimator | None = None,
     ) -> None:
         self.pool = pool
         self.lanes = lanes
@@ -100,6 +105,7 @@ class Poller:
         self.clock = clock
         self.vault = vault
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.estimator = estimator or Estimator()
 
     async def poll_once(self) -> PollReport:
         """Claim one batch of due shipments and poll them."""
@@ -153,9 +159,23 @@ class Poller:
                 if outcome.error:
                     report.errors[outcome.error.split(":")[0]] = report.errors.get(outcome.error.split(":")[0], 0) + 1
         async with self.pool.acquire() as conn:
-            ingested = await ingest(conn, batch, self.clock.now())
+            now = self.clock.now()
+            ingested = await ingest(conn, batch, now)
+            incidents = await after_ingest(
+                conn,
+                [(c.tenant_id, c.shipment_id) for c in ingested.changes],
+                [
+                    (c.tenant_id, c.shipment_id)
+                    for c in ingested.changes
+                    if c.new_status == "delivered" and c.old_status != "delivered"
+                ],
+                now,
+                self.estimator,
+            )
             outcomes = self._reschedule_changed(outcomes, ingested, rows)
-            await sql.release(conn, outcomes, self.owner, self.clock.now())
+            await sql.release(conn, outcomes, self.owner, now)
+        report.incidents_opened = len(incidents.opened)
+        report.incidents_resolved = len(incidents.resolved)
         report.events_received = ingested.received
         report.events_inserted = ingested.inserted
         report.changes = len(ingested.changes)

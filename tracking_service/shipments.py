@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -16,6 +16,7 @@ from schemas.api import ShipmentCreate
 from tracking_service.db import shipments as sql
 from tracking_service.pii import PiiVault, mask_buyer, phone_last4
 
+TERMINAL = frozenset({"delivered", "returned", "expired"})
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 
@@ -83,17 +84,30 @@ async def register(conn: asyncpg.Connection, new: sql.NewShipment, now: datetime
     return to_response(row), created
 
 
-def estimated_delivery(row: asyncpg.Record) -> dict[str, Any]:
-    if row["status"] in ("delivered", "returned", "expired"):
+def estimated_delivery(row: asyncpg.Record, model_at: datetime | None) -> dict[str, Any]:
+    """Best estimate for an in-flight parcel: the carrier's, else the lane model's, else the shop's promise."""
+    if row["status"] in TERMINAL:
         return {"at": None, "source": None}
     if row["carrier_eta"] is not None:
         return {"at": row["carrier_eta"], "source": "carrier"}
+    if model_at is not None:
+        return {"at": model_at, "source": "model"}
     if row["promised_delivery_at"] is not None:
         return {"at": row["promised_delivery_at"], "source": "promised"}
     return {"at": None, "source": None}
 
 
-def to_response(row: asyncpg.Record, open_incidents: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def needs_model(row: asyncpg.Record) -> bool:
+    return row["status"] not in TERMINAL and row["carrier_eta"] is None
+
+
+def model_eta(row: asyncpg.Record, lane_p50_hours: int | None) -> datetime | None:
+    if lane_p50_hours is None:
+        return None
+    return (row["picked_up_at"] or row["created_at"]) + timedelta(hours=lane_p50_hours)
+
+
+def to_response(row: asyncpg.Record, model_at: datetime | None = None) -> dict[str, Any]:
     last_event = None
     if row["last_event_at"] is not None:
         last_event = {
@@ -115,12 +129,12 @@ def to_response(row: asyncpg.Record, open_incidents: list[dict[str, Any]] | None
         "status": row["status"],
         "sub_status": row["sub_status"],
         "last_event": last_event,
-        "estimated_delivery": estimated_delivery(row),
+        "estimated_delivery": estimated_delivery(row, model_at),
         "promised_delivery_at": row["promised_delivery_at"],
         "linked_shipment_id": str(row["linked_shipment_id"]) if row["linked_shipment_id"] else None,
         "origin": row["origin"],
         "destination": row["destination"],
-        "open_incidents": open_incidents or [],
+        "open_incidents": row["open_incidents"],
         "buyer": row["buyer_masked"],
         "metadata": row["metadata"],
         "next_poll_at": row["next_poll_at"],

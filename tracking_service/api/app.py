@@ -12,13 +12,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from carriers.registry import ADAPTERS, build_adapter
 from carriers.sandbox.server import create_sandbox_app
-from tracking_service.api import routes_admin, routes_shipments, routes_system
+from tracking_service.api import routes_admin, routes_incidents, routes_shipments, routes_system
 from tracking_service.api.context import SERVICES, Services
 from tracking_service.api.middleware import problem_middleware
 from tracking_service.bootstrap import ensure_bootstrap
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.estimates import Estimator
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
 
@@ -29,10 +30,12 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     """Build the application; pools, clients and the scheduler start in its cleanup contexts."""
     app = web.Application(middlewares=[problem_middleware], client_max_size=settings.http.max_body_bytes)
     svc = Services(settings=settings, clock=clock or SystemClock(), vault=PiiVault(settings.pii_key.get_secret_value()))
+    svc.estimator = Estimator(settings.incidents.min_lane_samples)
     app[SERVICES] = svc
     app.router.add_routes(routes_system.routes)
     app.router.add_routes(routes_admin.routes)
     app.router.add_routes(routes_shipments.routes)
+    app.router.add_routes(routes_incidents.routes)
     if settings.sandbox:
         key = settings.carriers.sandbox.key
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))
@@ -68,7 +71,7 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
         if code in ADAPTERS
     }
     lanes = build_lanes(svc.adapters, carrier_settings, settings.polling, svc.clock)
-    svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault)
+    svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, estimator=svc.estimator)
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
     yield
     await svc.client.aclose()

@@ -11,6 +11,7 @@ from aiohttp import web
 from carriers.base import CarrierAdapter
 from tracking_service.clock import Clock
 from tracking_service.config import Settings
+from tracking_service.estimates import Estimator
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller
 
@@ -24,6 +25,7 @@ class Services:
     client: httpx.AsyncClient | None = None
     poller: Poller | None = None
     adapters: dict[str, CarrierAdapter] = field(default_factory=dict)
+    estimator: Estimator = field(default_factory=Estimator)
 
     @property
     def db(self) -> asyncpg.Pool:

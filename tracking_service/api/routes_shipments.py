@@ -11,13 +11,25 @@ from aiohttp import web
 
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
-from tracking_service.api.context import services
+from tracking_service.api.context import Services, services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body, write_tenant
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import shipments as sql
 from tracking_service.db import tenants as tenants_sql
 
 routes = web.RouteTableDef()
+
+
+async def shipment_view(svc: Services, row: asyncpg.Record) -> dict[str, Any]:
+    """The shipment response, with the lane model's ETA where the carrier gives none."""
+    model_at = None
+    if shipments.needs_model(row):
+        lane = await svc.estimator.estimate(
+            svc.db, [row["tenant_id"]], row["carrier"], row["origin"], row["destination"]
+        )
+        model_at = shipments.model_eta(row, lane.p50_hours if lane else None)
+    return shipments.to_response(row, model_at)
+
 
 REFRESH_WAIT_STEPS = 50  # x 0.1 s
 
@@ -70,10 +82,11 @@ async def register_shipment(request: web.Request) -> web.Response:
 async def get_shipment(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
-    row = await sql.get_shipment(services(request).db, shipment_id, principal.scope)
+    svc = services(request)
+    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
     if row is None:
         raise not_found("shipment")
-    return json_response(shipments.to_response(row))
+    return json_response(await shipment_view(svc, row))
 
 
 @routes.get("/v1/shipments")
@@ -88,7 +101,7 @@ async def search_shipments(request: web.Request) -> web.Response:
         scope = [query.tenant]
     filters: dict[str, Any] = {
         name: getattr(query, name)
-        for name in ("tracking_number", "order_id", "status", "carrier")
+        for name in ("tracking_number", "order_id", "status", "carrier", "incident")
         if getattr(query, name) is not None
     }
     if query.phone_last4 is not None:
@@ -98,7 +111,7 @@ async def search_shipments(request: web.Request) -> web.Response:
     except shipments.BadCursor as exc:
         raise Problem(400, "Bad Request", str(exc)) from exc
     rows = await sql.search_shipments(svc.db, scope, filters, after, query.limit + 1)
-    items = [shipments.to_response(r) for r in rows[: query.limit]]
+    items = [await shipment_view(svc, r) for r in rows[: query.limit]]
     next_cursor = None
     if len(rows) > query.limit:
         last = rows[query.limit - 1]
@@ -142,7 +155,7 @@ async def refresh_shipment(request: web.Request) -> web.Response:
         raise Problem(409, "Conflict", "a poll of this shipment is already in progress; try again shortly")
     row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
     assert row is not None
-    data = shipments.to_response(row)
+    data = await shipment_view(svc, row)
     data["refresh"] = (
         {"polled_by": "another worker"}
         if report is None

@@ -29,12 +29,20 @@ WITH input AS (
     SELECT DISTINCT ON (tenant_id, shipment_id) *
     FROM inserted
     ORDER BY tenant_id, shipment_id, occurred_at DESC
+), first_moving AS (
+    SELECT tenant_id, shipment_id, min(occurred_at) AS at
+    FROM inserted
+    WHERE status NOT IN ('pending', 'info_received', 'unknown', 'expired')
+    GROUP BY tenant_id, shipment_id
 ), moved AS (
     UPDATE shipments s
     SET status = n.status, sub_status = n.sub_status, last_event_at = n.occurred_at,
         last_event_status = n.status, last_event_sub_status = n.sub_status,
         last_event_description = n.description, last_event_location = n.location,
-        last_event_code = n.carrier_code, last_event_source = n.source, updated_at = $10
+        last_event_code = n.carrier_code, last_event_source = n.source, updated_at = $10,
+        picked_up_at = LEAST(s.picked_up_at, (SELECT f.at FROM first_moving f
+                                             WHERE f.tenant_id = n.tenant_id AND f.shipment_id = n.shipment_id)),
+        delivered_at = CASE WHEN n.status = 'delivered' THEN n.occurred_at ELSE s.delivered_at END
     FROM newest n, shipments old
     WHERE s.tenant_id = n.tenant_id AND s.id = n.shipment_id
       AND old.tenant_id = s.tenant_id AND old.id = s.id

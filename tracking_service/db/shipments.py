@@ -14,7 +14,12 @@ SHIPMENT_COLUMNS = """
     last_event_at, last_event_status, last_event_sub_status, last_event_description,
     last_event_location, last_event_code, last_event_source, carrier_eta, promised_delivery_at,
     linked_shipment_id, origin, destination, buyer_masked, metadata, next_poll_at,
-    created_at, updated_at
+    created_at, updated_at, picked_up_at,
+    (SELECT COALESCE(json_agg(json_build_object('id', i.id, 'kind', i.kind, 'status', i.state,
+                                                'opened_at', i.opened_at) ORDER BY i.opened_at), '[]')
+     FROM incidents i
+     WHERE i.tenant_id = shipments.tenant_id AND i.shipment_id = shipments.id AND i.state <> 'resolved')
+        AS open_incidents
 """
 
 # The only filters search accepts, each with its SQL; values are always parameters.
@@ -24,6 +29,10 @@ SEARCH_FILTERS: dict[str, str] = {
     "phone_last4_hash": "phone_last4_hash = ${}",
     "status": "status = ${}",
     "carrier": "carrier = ${}",
+    "incident": (
+        "EXISTS (SELECT 1 FROM incidents i WHERE i.tenant_id = shipments.tenant_id"
+        " AND i.shipment_id = shipments.id AND i.state <> 'resolved' AND i.kind = ${})"
+    ),
 }
 
 
@@ -52,8 +61,8 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         INSERT INTO shipments (
             tenant_id, id, carrier, tracking_number, sub_carrier, order_id, promised_delivery_at,
             linked_shipment_id, origin, destination, buyer_sealed, buyer_key_id, buyer_masked,
-            phone_last4_hash, metadata, next_poll_at, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16)
+            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16)
         ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
         RETURNING {SHIPMENT_COLUMNS}
         """,

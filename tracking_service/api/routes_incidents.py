@@ -1,0 +1,97 @@
+"""Incident queue and delivery estimates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from schemas.api import EstimateQuery, IncidentNote, IncidentSearch
+from tracking_service import metrics, shipments
+from tracking_service.api.context import services
+from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.problems import Problem, json_response, not_found
+from tracking_service.db import incidents as sql
+from tracking_service.estimates import parse_place
+from tracking_service.incidents.views import to_response
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/v1/incidents")
+async def list_incidents(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    query = parse_query(request, IncidentSearch)
+    scope = principal.scope
+    if query.tenant is not None:
+        if not principal.can_see(query.tenant):
+            return json_response({"items": [], "next_cursor": None})
+        scope = [query.tenant]
+    filters: dict[str, Any] = {}
+    if query.status is not None:
+        filters["state"] = query.status.value
+    if query.kind is not None:
+        filters["kind"] = query.kind.value
+    if query.carrier is not None:
+        filters["carrier"] = query.carrier
+    try:
+        after = shipments.shipment_cursor(query.cursor) if query.cursor else None
+    except shipments.BadCursor as exc:
+        raise Problem(400, "Bad Request", str(exc)) from exc
+    rows = await sql.list_incidents(services(request).db, scope, filters, after, query.limit + 1)
+    items = [to_response(r) for r in rows[: query.limit]]
+    next_cursor = None
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]
+        next_cursor = shipments.encode_cursor(last["opened_at"], str(last["id"]))
+    return json_response({"items": items, "next_cursor": next_cursor})
+
+
+async def _transition(request: web.Request, to_state: str, from_states: list[str]) -> web.Response:
+    principal = await authenticate(request)
+    incident_id = path_uuid(request, "incident_id", "incident")
+    note = None
+    if request.can_read_body:
+        note = (await read_body(request, IncidentNote)).note
+    svc = services(request)
+    row, moved = await sql.transition(
+        svc.db, incident_id, principal.scope, to_state, from_states, principal.key_id, note, svc.clock.now()
+    )
+    if row is None:
+        raise not_found("incident")
+    if not moved:
+        raise Problem(409, "Conflict", f"incident is {row['state']}; it cannot become {to_state}")
+    if to_state == "resolved":
+        metrics.INCIDENTS_RESOLVED.labels(row["kind"], row["carrier"], "manual").inc()
+    return json_response(to_response(row))
+
+
+@routes.post("/v1/incidents/{incident_id}/acknowledge")
+async def acknowledge(request: web.Request) -> web.Response:
+    return await _transition(request, "acknowledged", ["open"])
+
+
+@routes.post("/v1/incidents/{incident_id}/resolve")
+async def resolve(request: web.Request) -> web.Response:
+    return await _transition(request, "resolved", ["open", "acknowledged"])
+
+
+@routes.get("/v1/estimates")
+async def estimates(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    query = parse_query(request, EstimateQuery)
+    scope = principal.scope
+    if query.tenant is not None:
+        scope = [query.tenant] if principal.can_see(query.tenant) else []
+    svc = services(request)
+    origin, destination = parse_place(query.origin), parse_place(query.destination)
+    lane = await svc.estimator.estimate(svc.db, scope, query.carrier, origin, destination)
+    return json_response(
+        {
+            "carrier": query.carrier,
+            "origin": query.origin,
+            "destination": query.destination,
+            "estimate": lane.to_json() if lane else None,
+            "min_samples": svc.estimator.min_samples,
+        }
+    )

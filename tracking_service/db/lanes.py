@@ -1,0 +1,65 @@
+"""SQL of the lane transit-time histogram (the materialised aggregate behind estimates)."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+RECORD_SQL = """
+WITH delivered AS (
+    SELECT s.tenant_id, s.carrier, s.origin, s.destination,
+           floor(extract(epoch FROM s.delivered_at - COALESCE(s.picked_up_at, s.created_at)) / 3600)::int AS hours
+    FROM shipments s
+    JOIN unnest($1::text[], $2::uuid[]) AS k(tenant_id, id) ON s.tenant_id = k.tenant_id AND s.id = k.id
+    WHERE s.delivered_at IS NOT NULL AND s.delivered_at >= COALESCE(s.picked_up_at, s.created_at)
+), keyed AS (
+    SELECT d.tenant_id, d.carrier, l.level, l.origin, l.destination, d.hours
+    FROM delivered d
+    CROSS JOIN LATERAL (VALUES
+        ('city', concat_ws('/', d.origin->>'country', d.origin->>'region', d.origin->>'city'),
+                 concat_ws('/', d.destination->>'country', d.destination->>'region', d.destination->>'city')),
+        ('region', concat_ws('/', d.origin->>'country', d.origin->>'region'),
+                   concat_ws('/', d.destination->>'country', d.destination->>'region')),
+        ('country', COALESCE(d.origin->>'country', ''), COALESCE(d.destination->>'country', '')),
+        ('carrier', '', '')
+    ) AS l(level, origin, destination)
+)
+INSERT INTO lane_transit AS t (tenant_id, carrier, level, origin, destination, bucket_hours, samples)
+SELECT tenant_id, carrier, level, origin, destination, hours, count(*)
+FROM keyed
+GROUP BY tenant_id, carrier, level, origin, destination, hours
+ON CONFLICT (tenant_id, carrier, level, origin, destination, bucket_hours)
+DO UPDATE SET samples = t.samples + excluded.samples
+"""
+
+
+async def record_deliveries(conn: asyncpg.Connection, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Add just-delivered shipments' transit times to their lanes (incremental refresh)."""
+    if keys:
+        await conn.execute(RECORD_SQL, [k[0] for k in keys], [k[1] for k in keys])
+
+
+async def histogram(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenants: list[str] | None,
+    carrier: str,
+    level: str,
+    origin: str,
+    destination: str,
+) -> list[tuple[int, int]]:
+    """(bucket_hours, samples) of one lane, summed over the caller's tenants, ascending."""
+    rows = await conn.fetch(
+        """
+        SELECT bucket_hours, sum(samples)::bigint AS samples FROM lane_transit
+        WHERE ($1::text[] IS NULL OR tenant_id = ANY($1)) AND carrier = $2 AND level = $3
+          AND origin = $4 AND destination = $5
+        GROUP BY bucket_hours ORDER BY bucket_hours
+        """,
+        tenants,
+        carrier,
+        level,
+        origin,
+        destination,
+    )
+    return [(r["bucket_hours"], r["samples"]) for r in rows]

@@ -1,0 +1,122 @@
+"""Applies the incident rules to shipments: opens, auto-resolves, schedules the next sweep."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+from pydantic import ValidationError
+
+from schemas.api import Thresholds
+from tracking_service import metrics
+from tracking_service.db import incidents as sql
+from tracking_service.db import lanes
+from tracking_service.estimates import Estimator
+from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, uuid.UUID]
+
+
+@dataclass
+class IncidentChanges:
+    opened: list[asyncpg.Record] = field(default_factory=list)
+    resolved: list[asyncpg.Record] = field(default_factory=list)
+
+
+def thresholds_of(settings: dict[str, Any] | None) -> Thresholds:
+    try:
+        return Thresholds.model_validate((settings or {}).get("thresholds", {}))
+    except ValidationError:
+        log.warning("tenant thresholds unreadable; using defaults")
+        return Thresholds()
+
+
+async def _snapshot(row: asyncpg.Record, conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
+    p90_at = None
+    if row["promised_delivery_at"] is None and row["carrier_eta"] is None and row["status"] != "pending":
+        lane = await estimator.estimate(conn, [row["tenant_id"]], row["carrier"], row["origin"], row["destination"])
+        if lane is not None:
+            p90_at = (row["picked_up_at"] or row["created_at"]) + timedelta(hours=lane.p90_hours)
+    return Snapshot(
+        carrier=row["carrier"],
+        status=row["status"],
+        sub_status=row["sub_status"],
+        created_at=row["created_at"],
+        last_event_at=row["last_event_at"],
+        last_event_description=row["last_event_description"],
+        last_event_location=row["last_event_location"],
+        last_event_code=row["last_event_code"],
+        promised_delivery_at=row["promised_delivery_at"],
+        carrier_eta=row["carrier_eta"],
+        lane_p90_at=p90_at,
+        delivered_at=row["delivered_at"],
+        origin_country=(row["origin"] or {}).get("country"),
+        destination_country=(row["destination"] or {}).get("country"),
+    )
+
+
+async def evaluate_shipments(
+    conn: asyncpg.Connection, keys: list[Key], now: datetime, estimator: Estimator
+) -> IncidentChanges:
+    """Run the rules over ``keys`` and write the outcome in one transaction."""
+    if not keys:
+        return IncidentChanges()
+    to_open: list[dict[str, Any]] = []
+    to_resolve: list[tuple[str, uuid.UUID, dict[str, Any]]] = []
+    sweeps: list[tuple[str, uuid.UUID, datetime | None]] = []
+    async with conn.transaction():
+        for row in await sql.load_snapshots(conn, keys):
+            snap = await _snapshot(row, conn, estimator)
+            result = evaluate(snap, thresholds_of(row["settings"]), now)
+            unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row["unresolved"]}
+            for kind, finding in result.findings.items():
+                if kind not in unresolved:
+                    to_open.append(
+                        {
+                            "tenant_id": row["tenant_id"],
+                            "shipment_id": row["id"],
+                            "carrier": row["carrier"],
+                            "kind": kind.value,
+                            "facts": finding.facts,
+                            "opened_at": now,
+                            "detect_seconds": max(0.0, (now - finding.caused_at).total_seconds()),
+                        }
+                    )
+            for kind, incident_id in unresolved.items():
+                if kind not in result.findings and kind not in MANUAL_ONLY:
+                    to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
+            sweeps.append((row["tenant_id"], row["id"], result.next_check))
+        changes = IncidentChanges(
+            opened=await sql.insert_incidents(conn, to_open),
+            resolved=await sql.auto_resolve(conn, to_resolve, now),
+        )
+        await sql.set_sweep_at(conn, sweeps)
+    for incident in changes.opened:
+        metrics.INCIDENTS_OPENED.labels(incident["kind"], incident["carrier"]).inc()
+        metrics.INCIDENT_DETECT_SECONDS.labels(incident["kind"]).observe(incident["detect_seconds"] or 0.0)
+    for incident in changes.resolved:
+        metrics.INCIDENTS_RESOLVED.labels(incident["kind"], incident["carrier"], "auto").inc()
+    return changes
+
+
+async def after_ingest(
+    conn: asyncpg.Connection, moved: list[Key], delivered: list[Key], now: datetime, estimator: Estimator
+) -> IncidentChanges:
+    """Event-driven half of detection, plus the lane aggregate for parcels that just arrived."""
+    await lanes.record_deliveries(conn, delivered)
+    return await evaluate_shipments(conn, moved, now, estimator)
+
+
+async def sweep_once(
+    pool: asyncpg.Pool, now: datetime, estimator: Estimator, limit: int = 500, lease_seconds: float = 300
+) -> IncidentChanges:
+    """Time-driven half: evaluate only shipments whose next check time has come (an index scan)."""
+    async with pool.acquire() as conn:
+        keys = await sql.claim_sweep(conn, now, limit, lease_seconds)
+        return await evaluate_shipments(conn, keys, now, estimator)
