@@ -161,6 +161,9 @@ class Poller:
         async with self.pool.acquire() as conn:
             now = self.clock.now()
             ingested = await ingest(conn, batch, now)
+            outcomes = self._reschedule_changed(outcomes, ingested, rows)
+            # Release first: it stores the carrier ETA that the delayed rule reads.
+            await sql.release(conn, outcomes, self.owner, now)
             incidents = await after_ingest(
                 conn,
                 [(c.tenant_id, c.shipment_id) for c in ingested.changes],
@@ -172,8 +175,6 @@ class Poller:
                 now,
                 self.estimator,
             )
-            outcomes = self._reschedule_changed(outcomes, ingested, rows)
-            await sql.release(conn, outcomes, self.owner, now)
         report.incidents_opened = len(incidents.opened)
         report.incidents_resolved = len(incidents.resolved)
         report.events_received = ingested.received

@@ -95,6 +95,9 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
             last_poll_error = o.error,
             last_polled_at = $9,
             carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
+            -- A new ETA may bring the delayed rule's deadline closer than the planned sweep.
+            sweep_at = CASE WHEN o.carrier_eta IS NOT NULL AND s.sweep_at IS NOT NULL
+                            THEN LEAST(s.sweep_at, o.carrier_eta + interval '1 second') ELSE s.sweep_at END,
             sub_carrier = COALESCE(s.sub_carrier, o.sub_carrier),
             status = CASE WHEN o.expire AND s.status = 'pending' THEN 'expired' ELSE s.status END,
             updated_at = $9
