@@ -13,7 +13,7 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -26,6 +26,7 @@ from tracking_service import metrics
 from tracking_service.clock import Clock
 from tracking_service.config import CarrierSettings, PollingSettings
 from tracking_service.db import polling as sql
+from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import after_ingest
 from tracking_service.ingest import IngestReport, ShipmentRef, ingest
@@ -164,17 +165,7 @@ class Poller:
             outcomes = self._reschedule_changed(outcomes, ingested, rows)
             # Release first: it stores the carrier ETA that the delayed rule reads.
             await sql.release(conn, outcomes, self.owner, now)
-            incidents = await after_ingest(
-                conn,
-                [(c.tenant_id, c.shipment_id) for c in ingested.changes],
-                [
-                    (c.tenant_id, c.shipment_id)
-                    for c in ingested.changes
-                    if c.new_status == "delivered" and c.old_status != "delivered"
-                ],
-                now,
-                self.estimator,
-            )
+            incidents = await after_ingest(conn, with_polled_eta(ingested.changes, outcomes), now, self.estimator)
         report.incidents_opened = len(incidents.opened)
         report.incidents_resolved = len(incidents.resolved)
         report.events_received = ingested.received
@@ -300,6 +291,15 @@ class Poller:
                 )
             out.append(outcome)
         return out
+
+
+def with_polled_eta(changes: Sequence[StatusChange], outcomes: list[sql.PollOutcome]) -> list[StatusChange]:
+    """The ingest snapshots, with the carrier ETA this poll just stored (the delayed rule reads it)."""
+    eta = {o.shipment_id: o.carrier_eta for o in outcomes if o.carrier_eta is not None}
+    return [
+        replace(c, row={**dict(c.row), "carrier_eta": eta[c.shipment_id]}) if c.shipment_id in eta else c
+        for c in changes
+    ]
 
 
 def build_lanes(

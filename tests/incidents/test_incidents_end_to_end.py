@@ -9,6 +9,7 @@ import pytest
 
 from schemas import CarrierEvent, Status, TrackingResult
 from tests.conftest import LiveService, create_key, create_tenant
+from tracking_service.db import incidents as sql
 from tracking_service.incidents.service import after_ingest, sweep_once
 from tracking_service.ingest import ShipmentRef, ingest
 
@@ -76,7 +77,9 @@ async def test_sweep_only_touches_shipments_whose_check_time_came(
     await _register_and_poll(service, shop, "SBX-IN_TRANSIT-0002")
     await _register_and_poll(service, shop, "SBX-DELIVERED-0002")
     svc = service.services
+    await sweep_once(svc.db, svc.clock.now(), svc.estimator)
     async with svc.db.acquire() as conn:
+        assert await sql.claim_sweep(conn, svc.clock.now(), 500, 300) == []
         sweep_at = {
             r["tracking_number"]: r["sweep_at"]
             for r in await conn.fetch("SELECT tracking_number, sweep_at FROM shipments")
@@ -93,10 +96,7 @@ async def _push_event(service: LiveService, shipment: dict[str, object], event: 
     ref = ShipmentRef(ref.tenant_id, uuid.UUID(str(shipment["id"])), "sandbox")
     async with svc.db.acquire() as conn:
         report = await ingest(conn, [(ref, TrackingResult(str(shipment["tracking_number"]), [event]))], svc.clock.now())
-        delivered = [(c.tenant_id, c.shipment_id) for c in report.changes if c.new_status == "delivered"]
-        await after_ingest(
-            conn, [(c.tenant_id, c.shipment_id) for c in report.changes], delivered, svc.clock.now(), svc.estimator
-        )
+        await after_ingest(conn, report.changes, svc.clock.now(), svc.estimator)
 
 
 async def test_stalled_parcel_that_moves_is_auto_resolved(service: LiveService, shop: httpx.AsyncClient) -> None:
@@ -202,3 +202,21 @@ async def test_shipment_search_by_open_incident_kind(service: LiveService, shop:
     await _register_and_poll(service, shop, "SBX-IN_TRANSIT-0009")
     found = (await shop.get("/v1/shipments", params={"incident": "damaged"})).json()["items"]
     assert [s["id"] for s in found] == [damaged["id"]]
+
+
+async def test_sweep_claim_reads_candidates_through_the_partial_index(service: LiveService) -> None:
+    async with service.services.db.acquire() as conn:
+        await conn.execute("INSERT INTO tenants (id, name, created_at) VALUES ('big', 'Big', now())")
+        await conn.execute(
+            """
+            INSERT INTO shipments (tenant_id, id, carrier, tracking_number, sweep_at, created_at, updated_at)
+            SELECT 'big', gen_random_uuid(), 'sandbox', 'SBX-IN_TRANSIT-' || g,
+                   CASE WHEN g % 2 = 0 THEN NULL ELSE now() + make_interval(days => g) END, now(), now()
+            FROM generate_series(1, 20000) g
+            """
+        )
+        await conn.execute("ANALYZE shipments")
+        plan = "\n".join(
+            r[0] for r in await conn.fetch("EXPLAIN " + sql.CLAIM_SWEEP_SQL, service.clock.now(), 500, 300.0)
+        )
+    assert "shipments_sweep_idx" in plan, plan

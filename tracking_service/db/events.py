@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
+
+from tracking_service.db.incidents import SNAPSHOT_COLUMNS
+from tracking_service.db.lanes import TRANSIT_HOURS, lane_upsert
 
 # Inserts with dedupe, then moves each shipment to its newest *new* event, but only
 # when that event is newer than the shipment's current one: a late older event is
@@ -26,42 +31,56 @@ WITH input AS (
     ON CONFLICT DO NOTHING
     RETURNING tenant_id, shipment_id, occurred_at, status, sub_status, description, location, carrier_code, source
 ), newest AS (
-    SELECT DISTINCT ON (tenant_id, shipment_id) *
+    SELECT DISTINCT ON (tenant_id, shipment_id) *,
+           min(occurred_at) FILTER (WHERE status NOT IN ('pending', 'info_received', 'unknown', 'expired'))
+               OVER (PARTITION BY tenant_id, shipment_id) AS first_moving_at
     FROM inserted
     ORDER BY tenant_id, shipment_id, occurred_at DESC
-), first_moving AS (
-    SELECT tenant_id, shipment_id, min(occurred_at) AS at
-    FROM inserted
-    WHERE status NOT IN ('pending', 'info_received', 'unknown', 'expired')
-    GROUP BY tenant_id, shipment_id
 ), moved AS (
     UPDATE shipments s
     SET status = n.status, sub_status = n.sub_status, last_event_at = n.occurred_at,
         last_event_status = n.status, last_event_sub_status = n.sub_status,
         last_event_description = n.description, last_event_location = n.location,
         last_event_code = n.carrier_code, last_event_source = n.source, updated_at = $10,
-        picked_up_at = LEAST(s.picked_up_at, (SELECT f.at FROM first_moving f
-                                             WHERE f.tenant_id = n.tenant_id AND f.shipment_id = n.shipment_id)),
+        picked_up_at = LEAST(s.picked_up_at, n.first_moving_at),
         delivered_at = CASE WHEN n.status = 'delivered' THEN n.occurred_at ELSE s.delivered_at END
     FROM newest n, shipments old
     WHERE s.tenant_id = n.tenant_id AND s.id = n.shipment_id
       AND old.tenant_id = s.tenant_id AND old.id = s.id
       AND (s.last_event_at IS NULL OR n.occurred_at > s.last_event_at)
-    RETURNING s.tenant_id, s.id, old.status AS old_status, s.status AS new_status, s.sub_status
+    RETURNING old.status AS old_status, {SNAPSHOT_COLUMNS}
+), arrived AS (
+    SELECT tenant_id, carrier, origin, destination, {TRANSIT_HOURS} AS hours
+    FROM moved
+    WHERE status = 'delivered' AND old_status <> 'delivered'
+      AND delivered_at >= COALESCE(picked_up_at, created_at)
+), lanes AS (
+    {LANE_UPSERT}
 )
-SELECT (SELECT count(*) FROM inserted) AS inserted,
-       (SELECT json_agg(json_build_object('tenant_id', tenant_id, 'id', id, 'old_status', old_status,
-                                          'new_status', new_status, 'sub_status', sub_status)) FROM moved) AS moved
-"""
+SELECT c.inserted, m.*, t.settings,
+       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
+                 FROM incidents i
+                 WHERE i.tenant_id = m.tenant_id AND i.shipment_id = m.id AND i.state <> 'resolved'), '[]')
+           AS unresolved
+FROM (SELECT count(*) AS inserted FROM inserted) c
+LEFT JOIN (moved m JOIN tenants t ON t.id = m.tenant_id) ON true
+""".format(
+    SNAPSHOT_COLUMNS=", ".join(f"s.{c}" for c in SNAPSHOT_COLUMNS),
+    TRANSIT_HOURS=TRANSIT_HOURS.format(s="moved"),
+    LANE_UPSERT=lane_upsert("arrived"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
+    """A shipment whose newest event advanced; ``row`` is its incident snapshot after the move."""
+
     tenant_id: str
     shipment_id: uuid.UUID
     old_status: str
     new_status: str
     sub_status: str | None
+    row: Mapping[str, Any]
 
 
 @dataclass(slots=True)
@@ -90,7 +109,7 @@ async def insert_events(
     conn: asyncpg.Connection, columns: EventColumns, now: datetime
 ) -> tuple[int, list[StatusChange]]:
     """Store the events; returns how many were new and which shipments changed status."""
-    row = await conn.fetchrow(
+    rows = await conn.fetch(
         INGEST_SQL,
         columns.tenant_id,
         columns.shipment_id,
@@ -103,15 +122,9 @@ async def insert_events(
         columns.source,
         now,
     )
-    assert row is not None
     changes = [
-        StatusChange(
-            tenant_id=m["tenant_id"],
-            shipment_id=uuid.UUID(m["id"]),
-            old_status=m["old_status"],
-            new_status=m["new_status"],
-            sub_status=m["sub_status"],
-        )
-        for m in row["moved"] or []
+        StatusChange(r["tenant_id"], r["id"], r["old_status"], r["status"], r["sub_status"], r)
+        for r in rows
+        if r["id"] is not None
     ]
-    return int(row["inserted"]), changes
+    return int(rows[0]["inserted"]), changes

@@ -13,10 +13,29 @@ INCIDENT_COLUMNS = """
     i.acknowledged_at, i.acknowledged_by, i.resolved_at, i.resolved_by, i.resolution, i.note
 """
 
-SNAPSHOT_SQL = """
-SELECT s.tenant_id, s.id, s.carrier, s.status, s.sub_status, s.created_at, s.last_event_at,
-       s.last_event_description, s.last_event_location, s.last_event_code, s.promised_delivery_at,
-       s.carrier_eta, s.delivered_at, s.picked_up_at, s.origin, s.destination, t.settings,
+# What the incident rules read of a shipment (plus its tenant's settings and unresolved incidents).
+SNAPSHOT_COLUMNS = (
+    "tenant_id",
+    "id",
+    "carrier",
+    "status",
+    "sub_status",
+    "created_at",
+    "last_event_at",
+    "last_event_description",
+    "last_event_location",
+    "last_event_code",
+    "promised_delivery_at",
+    "carrier_eta",
+    "delivered_at",
+    "picked_up_at",
+    "origin",
+    "destination",
+    "sweep_at",
+)
+
+SNAPSHOT_SQL = f"""
+SELECT {", ".join("s." + c for c in SNAPSHOT_COLUMNS)}, t.settings,
        COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
                  FROM incidents i
                  WHERE i.tenant_id = s.tenant_id AND i.shipment_id = s.id AND i.state <> 'resolved'), '[]')

@@ -6,16 +6,13 @@ import uuid
 
 import asyncpg
 
-RECORD_SQL = """
-WITH delivered AS (
-    SELECT s.tenant_id, s.carrier, s.origin, s.destination,
-           floor(extract(epoch FROM s.delivered_at - COALESCE(s.picked_up_at, s.created_at)) / 3600)::int AS hours
-    FROM shipments s
-    JOIN unnest($1::text[], $2::uuid[]) AS k(tenant_id, id) ON s.tenant_id = k.tenant_id AND s.id = k.id
-    WHERE s.delivered_at IS NOT NULL AND s.delivered_at >= COALESCE(s.picked_up_at, s.created_at)
-), keyed AS (
-    SELECT d.tenant_id, d.carrier, l.level, l.origin, l.destination, d.hours
-    FROM delivered d
+
+def lane_upsert(delivered: str) -> str:
+    """SQL adding the rows of ``delivered`` (tenant_id, carrier, origin, destination, hours) to their lanes."""
+    return f"""
+    INSERT INTO lane_transit AS t (tenant_id, carrier, level, origin, destination, bucket_hours, samples)
+    SELECT d.tenant_id, d.carrier, l.level, l.origin, l.destination, d.hours, count(*)
+    FROM {delivered} d
     CROSS JOIN LATERAL (VALUES
         ('city', concat_ws('/', d.origin->>'country', d.origin->>'region', d.origin->>'city'),
                  concat_ws('/', d.destination->>'country', d.destination->>'region', d.destination->>'city')),
@@ -24,13 +21,23 @@ WITH delivered AS (
         ('country', COALESCE(d.origin->>'country', ''), COALESCE(d.destination->>'country', '')),
         ('carrier', '', '')
     ) AS l(level, origin, destination)
+    GROUP BY d.tenant_id, d.carrier, l.level, l.origin, l.destination, d.hours
+    ON CONFLICT (tenant_id, carrier, level, origin, destination, bucket_hours)
+    DO UPDATE SET samples = t.samples + excluded.samples
+    """
+
+
+# Transit time of a delivered shipment, in whole hours from pickup (or registration).
+TRANSIT_HOURS = "floor(extract(epoch FROM {s}.delivered_at - COALESCE({s}.picked_up_at, {s}.created_at)) / 3600)::int"
+
+RECORD_SQL = f"""
+WITH delivered AS (
+    SELECT s.tenant_id, s.carrier, s.origin, s.destination, {TRANSIT_HOURS.format(s="s")} AS hours
+    FROM shipments s
+    JOIN unnest($1::text[], $2::uuid[]) AS k(tenant_id, id) ON s.tenant_id = k.tenant_id AND s.id = k.id
+    WHERE s.delivered_at IS NOT NULL AND s.delivered_at >= COALESCE(s.picked_up_at, s.created_at)
 )
-INSERT INTO lane_transit AS t (tenant_id, carrier, level, origin, destination, bucket_hours, samples)
-SELECT tenant_id, carrier, level, origin, destination, hours, count(*)
-FROM keyed
-GROUP BY tenant_id, carrier, level, origin, destination, hours
-ON CONFLICT (tenant_id, carrier, level, origin, destination, bucket_hours)
-DO UPDATE SET samples = t.samples + excluded.samples
+{lane_upsert("delivered")}
 """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from schemas.api import Thresholds
 from tracking_service import metrics
 from tracking_service.db import incidents as sql
-from tracking_service.db import lanes
+from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
 
@@ -37,9 +38,10 @@ def thresholds_of(settings: dict[str, Any] | None) -> Thresholds:
         return Thresholds()
 
 
-async def _snapshot(row: asyncpg.Record, conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
+async def _snapshot(row: Mapping[str, Any], conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
     p90_at = None
-    if row["promised_delivery_at"] is None and row["carrier_eta"] is None and row["status"] != "pending":
+    needs_lane = row["status"] not in ("pending", "delivered", "returned", "expired")
+    if needs_lane and row["promised_delivery_at"] is None and row["carrier_eta"] is None:
         lane = await estimator.estimate(conn, [row["tenant_id"]], row["carrier"], row["origin"], row["destination"])
         if lane is not None:
             p90_at = (row["picked_up_at"] or row["created_at"]) + timedelta(hours=lane.p90_hours)
@@ -61,42 +63,72 @@ async def _snapshot(row: asyncpg.Record, conn: asyncpg.Connection, estimator: Es
     )
 
 
+def sweep_all(current: datetime | None, planned: datetime | None) -> bool:
+    """The sweep owns the shipment's check time: always write what it planned."""
+    return True
+
+
+def sweep_if_sooner(current: datetime | None, planned: datetime | None) -> bool:
+    """On ingest, only pull the check time closer; a check that comes too early just looks again
+    (and reschedules), so skipping later times keeps the hot path to the writes that matter."""
+    return planned is not None and (current is None or planned < current)
+
+
 async def evaluate_shipments(
-    conn: asyncpg.Connection, keys: list[Key], now: datetime, estimator: Estimator
+    conn: asyncpg.Connection,
+    keys: list[Key],
+    now: datetime,
+    estimator: Estimator,
 ) -> IncidentChanges:
-    """Run the rules over ``keys`` and write the outcome in one transaction."""
+    """Load the shipments' snapshots and apply the rules (the sweep's entry point)."""
     if not keys:
         return IncidentChanges()
+    return await apply_rules(conn, await sql.load_snapshots(conn, keys), now, estimator, sweep_all)
+
+
+async def apply_rules(
+    conn: asyncpg.Connection,
+    rows: Sequence[Mapping[str, Any]],
+    now: datetime,
+    estimator: Estimator,
+    write_sweep: Callable[[datetime | None, datetime | None], bool],
+) -> IncidentChanges:
+    """Run the rules over snapshot rows; write openings, auto-resolutions and check times in one transaction."""
     to_open: list[dict[str, Any]] = []
     to_resolve: list[tuple[str, uuid.UUID, dict[str, Any]]] = []
     sweeps: list[tuple[str, uuid.UUID, datetime | None]] = []
-    async with conn.transaction():
-        for row in await sql.load_snapshots(conn, keys):
-            snap = await _snapshot(row, conn, estimator)
-            result = evaluate(snap, thresholds_of(row["settings"]), now)
-            unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row["unresolved"]}
-            for kind, finding in result.findings.items():
-                if kind not in unresolved:
-                    to_open.append(
-                        {
-                            "tenant_id": row["tenant_id"],
-                            "shipment_id": row["id"],
-                            "carrier": row["carrier"],
-                            "kind": kind.value,
-                            "facts": finding.facts,
-                            "opened_at": now,
-                            "detect_seconds": max(0.0, (now - finding.caused_at).total_seconds()),
-                        }
-                    )
-            for kind, incident_id in unresolved.items():
-                if kind not in result.findings and kind not in MANUAL_ONLY:
-                    to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
+    thresholds: dict[str, Thresholds] = {}
+    for row in rows:
+        snap = await _snapshot(row, conn, estimator)
+        if row["tenant_id"] not in thresholds:
+            thresholds[row["tenant_id"]] = thresholds_of(row["settings"])
+        result = evaluate(snap, thresholds[row["tenant_id"]], now)
+        unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row["unresolved"]}
+        for kind, finding in result.findings.items():
+            if kind not in unresolved:
+                to_open.append(
+                    {
+                        "tenant_id": row["tenant_id"],
+                        "shipment_id": row["id"],
+                        "carrier": row["carrier"],
+                        "kind": kind.value,
+                        "facts": finding.facts,
+                        "opened_at": now,
+                        "detect_seconds": max(0.0, (now - finding.caused_at).total_seconds()),
+                    }
+                )
+        for kind, incident_id in unresolved.items():
+            if kind not in result.findings and kind not in MANUAL_ONLY:
+                to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
+        if write_sweep(row["sweep_at"], result.next_check):
             sweeps.append((row["tenant_id"], row["id"], result.next_check))
-        changes = IncidentChanges(
-            opened=await sql.insert_incidents(conn, to_open),
-            resolved=await sql.auto_resolve(conn, to_resolve, now),
-        )
-        await sql.set_sweep_at(conn, sweeps)
+    changes = IncidentChanges()
+    if to_open or to_resolve or sweeps:
+        # One transaction for the writes only: the common "nothing to do" case costs no round trip.
+        async with conn.transaction():
+            changes.opened = await sql.insert_incidents(conn, to_open)
+            changes.resolved = await sql.auto_resolve(conn, to_resolve, now)
+            await sql.set_sweep_at(conn, sweeps)
     for incident in changes.opened:
         metrics.INCIDENTS_OPENED.labels(incident["kind"], incident["carrier"]).inc()
         metrics.INCIDENT_DETECT_SECONDS.labels(incident["kind"]).observe(incident["detect_seconds"] or 0.0)
@@ -106,11 +138,10 @@ async def evaluate_shipments(
 
 
 async def after_ingest(
-    conn: asyncpg.Connection, moved: list[Key], delivered: list[Key], now: datetime, estimator: Estimator
+    conn: asyncpg.Connection, changes: Sequence[StatusChange], now: datetime, estimator: Estimator
 ) -> IncidentChanges:
-    """Event-driven half of detection, plus the lane aggregate for parcels that just arrived."""
-    await lanes.record_deliveries(conn, delivered)
-    return await evaluate_shipments(conn, moved, now, estimator)
+    """Event-driven half of detection, on the snapshots the ingest statement already returned."""
+    return await apply_rules(conn, [c.row for c in changes], now, estimator, sweep_if_sooner)
 
 
 async def sweep_once(
