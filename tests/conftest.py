@@ -26,6 +26,7 @@ from tracking_service.db.core import init_connection
 
 ADMIN_KEY = "test-admin-key-0123456789"
 TEMPLATE_DB = "tracking_test_template"
+SANDBOX_PUSH_SECRET = "sandbox-push-secret"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -92,6 +93,7 @@ def make_settings(db_dsn: str, port: int, **overrides: object) -> Settings:
         "bootstrap_admin_key": ADMIN_KEY,
         "http": {"host": "127.0.0.1", "port": port},
         "polling": {"enabled": False, "retry_base_seconds": 0.01, "retry_max_wait_seconds": 2.0},
+        "carriers": {"sandbox": {"secret": SANDBOX_PUSH_SECRET, "concurrency": 8, "rate_per_second": 500}},
         "db_pool_min": 1,
         "db_pool_max": 5,
     }

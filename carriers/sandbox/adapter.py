@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import httpx
 
 from carriers.base import SHANGHAI, CarrierConfig, decode_json, parse_local_time, send
-from carriers.errors import BadResponse, NotFound
+from carriers.errors import AuthError, BadResponse, NotFound
 from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
 
 CODE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
@@ -43,6 +45,7 @@ class SandboxAdapter:
     def __init__(self, config: CarrierConfig) -> None:
         self._url = config.base_url.rstrip("/") + "/sandbox/v1/track"
         self._key = config.key
+        self._secret = config.secret
 
     async def track(
         self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
@@ -79,6 +82,18 @@ class SandboxAdapter:
         except (KeyError, TypeError) as exc:
             raise BadResponse(self.code, f"unexpected shape: missing {exc}") from exc
         return out
+
+    def parse_push(self, headers: Mapping[str, str], body: bytes) -> list[TrackingResult]:
+        """A sandbox push: ``{"data": [...]}`` as ``track`` answers, signed with
+        ``X-Sandbox-Signature: hex(HMAC-SHA256(secret, body))``."""
+        expected = hmac.new((self._secret or "").encode(), body, hashlib.sha256).hexdigest()
+        given = {k.lower(): v for k, v in headers.items()}.get("x-sandbox-signature", "")
+        if not self._secret or not hmac.compare_digest(expected, given):
+            raise AuthError(self.code, "bad or missing X-Sandbox-Signature")
+        return [r for r in self.parse(body).values() if isinstance(r, TrackingResult)]
+
+    def push_reply(self) -> tuple[int, str, bytes]:
+        return 200, "application/json", b'{"code":0}'
 
     def _event(self, raw: dict[str, str]) -> CarrierEvent:
         code = raw["code"]

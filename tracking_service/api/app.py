@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from carriers.registry import ADAPTERS, build_adapter
 from carriers.sandbox.server import create_sandbox_app
-from tracking_service.api import routes_admin, routes_incidents, routes_shipments, routes_system
+from tracking_service.api import routes_admin, routes_incidents, routes_shipments, routes_system, routes_webhooks
 from tracking_service.api.context import SERVICES, Services
 from tracking_service.api.middleware import problem_middleware
 from tracking_service.bootstrap import ensure_bootstrap
@@ -36,6 +36,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_admin.routes)
     app.router.add_routes(routes_shipments.routes)
     app.router.add_routes(routes_incidents.routes)
+    app.router.add_routes(routes_webhooks.routes)
     if settings.sandbox:
         key = settings.carriers.sandbox.key
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))

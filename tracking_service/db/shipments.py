@@ -164,3 +164,13 @@ async def is_leased(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) 
         "SELECT lease_owner FROM shipments WHERE tenant_id = $1 AND id = $2", tenant_id, shipment_id
     )
     return owner is not None
+
+
+async def find_by_numbers(conn: asyncpg.Connection, carrier: str, numbers: list[str]) -> list[asyncpg.Record]:
+    """Every tenant's shipment of ``carrier`` with one of ``numbers`` (a carrier push names no tenant)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT tenant_id, id, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) AND carrier = $2",
+        numbers,
+        carrier,
+    )
+    return rows
