@@ -51,6 +51,20 @@ ROUTES: list[
     ("get", "/v1/shipments/{shipment_id}", "One shipment", True, None, None, 200, api.Shipment),
     ("get", "/v1/shipments/{shipment_id}/events", "Timeline, newest first", True, None, api.PageQuery, 200, api.Page),
     ("post", "/v1/shipments/{shipment_id}/refresh", "Poll the carrier now", True, None, None, 200, api.Shipment),
+    ("get", "/v1/incidents", "Incident queue", True, None, api.IncidentSearch, 200, api.Page),
+    ("post", "/v1/incidents/{incident_id}/acknowledge", "Acknowledge an incident", True, None, None, 200, api.Incident),
+    (
+        "post",
+        "/v1/incidents/{incident_id}/resolve",
+        "Resolve an incident (optional note)",
+        True,
+        api.IncidentNote,
+        None,
+        200,
+        api.Incident,
+    ),
+    ("get", "/v1/estimates", "Transit-time percentiles of a lane", True, None, api.EstimateQuery, 200, None),
+    ("post", "/v1/webhooks/carriers/{carrier}", "Carrier push (carrier's own signing)", False, None, None, 200, None),
 ]
 
 _MODELS = [
@@ -65,6 +79,10 @@ _MODELS = [
     api.Problem,
     api.ShipmentSearch,
     api.PageQuery,
+    api.IncidentSearch,
+    api.IncidentNote,
+    api.Incident,
+    api.EstimateQuery,
 ]
 
 

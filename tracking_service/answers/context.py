@@ -1,0 +1,95 @@
+"""What an answer may say: the facts the service has about one shipment, and nothing else.
+
+The service builds an ``AnswerContext`` from the database; the renderer reads only
+this object, so an answer can never state a fact the service does not have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Intent(StrEnum):
+    WHERE_IS_MY_PARCEL = "where_is_my_parcel"
+    WHEN_WILL_IT_ARRIVE = "when_will_it_arrive"
+    NOT_RECEIVED = "not_received"
+    DAMAGED = "damaged"
+    CHANGE_ADDRESS = "change_address"
+    RETURN_STATUS = "return_status"
+    SHIPPING_TIME = "shipping_time"
+    UNKNOWN = "unknown"
+
+
+LOCALES = ("zh-Hans", "zh-Hant", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class LastEvent:
+    occurred_at: datetime  # tz-aware
+    status: str  # canonical status (schemas.Status value)
+    sub_status: str | None
+    description: str  # the carrier's own text, e.g. "快件已到达杭州转运中心"
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    at: datetime | None  # tz-aware
+    source: str | None  # "carrier" | "model" | "promised" | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    p50_hours: int
+    p90_hours: int
+    samples: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIncident:
+    kind: str  # delayed | stalled | lost | damaged | delivery_failed | returned_to_sender | customs_hold | ...
+    status: str  # open | acknowledged
+    opened_at: datetime
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimInfo:
+    kind: str  # damaged | lost | not_received
+    state: str  # open | evidence_requested | submitted | approved | rejected | paid | closed
+    deadline_at: datetime | None  # last day the carrier accepts the claim
+    past_window: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerContext:
+    """Everything an answer may mention. ``None`` means "the service does not know" — say so plainly."""
+
+    now: datetime  # tz-aware; "how long ago" is computed against this
+    timezone: str  # the shop's IANA zone; dates/times are shown in it
+    buyer_name: str | None  # already masked, e.g. "张*"
+    carrier: str  # carrier code, e.g. "sandbox", "kuaidi100", "sf_express"
+    sub_carrier: str | None  # aggregator's carrier code, e.g. "zhongtong"
+    tracking_number: str | None  # None when answering without a shipment (e.g. presale shipping_time)
+    status: str | None  # canonical status, None without a shipment
+    sub_status: str | None
+    last_event: LastEvent | None
+    estimate: Estimate
+    lane: Lane | None  # transit-time percentiles of the shipment's (or asked) lane
+    incidents: list[OpenIncident] = field(default_factory=list)
+    claim: ClaimInfo | None = None
+    # The delivery event (status delivered) when there is one: where and how it was signed for.
+    delivered_event: LastEvent | None = None
+    # A return parcel linked to this shipment (return_status), as its own context.
+    return_shipment: AnswerContext | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    intent: Intent
+    locale: str
+    text: str
+    next_update: str  # the "when you hear next" sentence alone, also part of ``text``
