@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 from aiohttp import web
 from pydantic import ValidationError
+
+from tracking_service.jsonutil import dumps
 
 PROBLEM_TYPE = "https://tracking-service.dev/problems/"
 
@@ -43,18 +42,6 @@ def from_validation(exc: ValidationError, where: str = "body") -> Problem:
     ]
     summary = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or where}: {e['msg']}" for e in errors[:5])
     return Problem(422, "Validation Failed", summary, errors)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

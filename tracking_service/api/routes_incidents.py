@@ -12,6 +12,7 @@ from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import incidents as sql
+from tracking_service.db import outbox
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
 
@@ -54,9 +55,12 @@ async def _transition(request: web.Request, to_state: str, from_states: list[str
     if request.can_read_body:
         note = (await read_body(request, IncidentNote)).note
     svc = services(request)
-    row, moved = await sql.transition(
-        svc.db, incident_id, principal.scope, to_state, from_states, principal.key_id, note, svc.clock.now()
-    )
+    async with svc.db.acquire() as conn, conn.transaction():
+        row, moved = await sql.transition(
+            conn, incident_id, principal.scope, to_state, from_states, principal.key_id, note, svc.clock.now()
+        )
+        if row is not None and moved and to_state == "resolved":
+            await outbox.enqueue_webhooks(conn, "incident.resolved", [to_response(row)], svc.clock.now())
     if row is None:
         raise not_found("incident")
     if not moved:

@@ -9,6 +9,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.jsonutil import dumps
+
 log = logging.getLogger(__name__)
 
 _embedded: dict[Path, Any] = {}
@@ -31,9 +33,13 @@ def resolve_dsn(database_url: str | None, data_dir: Path) -> str:
     return database_url or embedded_dsn(data_dir)
 
 
+def encode_json(value: Any) -> str:
+    return dumps(value)
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("jsonb", encoder=encode_json, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=encode_json, decoder=json.loads, schema="pg_catalog")
 
 
 async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:

@@ -18,6 +18,8 @@ SNAPSHOT_COLUMNS = (
     "tenant_id",
     "id",
     "carrier",
+    "tracking_number",
+    "order_id",
     "status",
     "sub_status",
     "created_at",

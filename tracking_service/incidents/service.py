@@ -15,9 +15,11 @@ from pydantic import ValidationError
 from schemas.api import Thresholds
 from tracking_service import metrics
 from tracking_service.db import incidents as sql
+from tracking_service.db import outbox
 from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
+from tracking_service.incidents.views import to_response
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +131,21 @@ async def apply_rules(
             changes.opened = await sql.insert_incidents(conn, to_open)
             changes.resolved = await sql.auto_resolve(conn, to_resolve, now)
             await sql.set_sweep_at(conn, sweeps)
+            await enqueue_incident_notices(conn, changes, now)
     for incident in changes.opened:
         metrics.INCIDENTS_OPENED.labels(incident["kind"], incident["carrier"]).inc()
         metrics.INCIDENT_DETECT_SECONDS.labels(incident["kind"]).observe(incident["detect_seconds"] or 0.0)
     for incident in changes.resolved:
         metrics.INCIDENTS_RESOLVED.labels(incident["kind"], incident["carrier"], "auto").inc()
     return changes
+
+
+async def enqueue_incident_notices(conn: asyncpg.Connection, changes: IncidentChanges, now: datetime) -> None:
+    """Outbox rows for opened/resolved incidents, in the caller's transaction (the cause's)."""
+    opened = [to_response(r) for r in changes.opened]
+    await outbox.enqueue_webhooks(conn, "incident.opened", opened, now)
+    await outbox.enqueue_opened(conn, opened, now)
+    await outbox.enqueue_webhooks(conn, "incident.resolved", [to_response(r) for r in changes.resolved], now)
 
 
 async def after_ingest(
