@@ -69,6 +69,7 @@ class Place(Strict):
 
 class Buyer(Strict):
     name: str | None = Field(default=None, max_length=200)
+    opt_out: bool = Field(default=False, description="the buyer asked for no notices")
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 \-]{4,32}$")
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     locale: Locale = Locale.ZH_HANS
@@ -159,10 +160,30 @@ class QuietHours(Strict):
     end: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class DeskKind(StrEnum):
+    ZENDESK = "zendesk"
+    CHATWOOT = "chatwoot"
+    WEBHOOK = "webhook"
+
+
+class DeskSettings(Strict):
+    kind: DeskKind
+    base_url: str = Field(min_length=1, max_length=500, pattern=r"^https?://[^\s@/]+(:\d+)?(/\S*)?$")
+    # zendesk: email + api_token (or oauth token); chatwoot: api_access_token, account_id, inbox_id;
+    # webhook: secret (whsec_…). Never echoed back.
+    credentials: dict[str, str] = Field(default_factory=dict, max_length=10)
+
+
 class TenantSettings(Strict):
     thresholds: Thresholds = Thresholds()
     quiet_hours: QuietHours = QuietHours()
-    channels: list[str] = Field(default_factory=list, max_length=5)
+    channels: list[Channel] = Field(default_factory=list, max_length=2, description="buyer notice channels")
+    desk: DeskSettings | None = None
 
 
 class ShipmentSearch(Strict):
@@ -237,3 +258,92 @@ class EstimateQuery(Strict):
     origin: str | None = Field(default=None, max_length=200, description="country[/region[/city]], e.g. CN/浙江/杭州")
     destination: str | None = Field(default=None, max_length=200)
     tenant: str | None = Field(default=None, max_length=63)
+
+
+class EventType(StrEnum):
+    SHIPMENT_STATUS_CHANGED = "shipment.status_changed"
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_RESOLVED = "incident.resolved"
+    CLAIM_UPDATED = "claim.updated"
+
+
+class SubscriptionCreate(Strict):
+    url: str = Field(min_length=8, max_length=2000)
+    events: list[EventType] = Field(min_length=1, max_length=10)
+    tenant: str | None = Field(default=None, max_length=63)
+
+
+class Subscription(BaseModel):
+    id: str
+    tenant: str
+    url: str
+    events: list[EventType]
+    created_at: datetime
+    secret: str | None = Field(default=None, description="whsec_… secret; shown only when created")
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+class DeliverySearch(Strict):
+    status: DeliveryStatus | None = None
+    tenant: str | None = Field(default=None, max_length=63)
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class AnswerQuery(Strict):
+    intent: str = Field(
+        pattern=r"^(where_is_my_parcel|when_will_it_arrive|not_received|damaged|change_address|return_status"
+        r"|shipping_time)$"
+    )
+    locale: Locale | None = None
+
+
+class AnswerRequest(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+    tenant: str | None = Field(default=None, max_length=63)
+    locale: Locale | None = None
+
+
+class ClaimKind(StrEnum):
+    DAMAGED = "damaged"
+    LOST = "lost"
+    NOT_RECEIVED = "not_received"
+
+
+class ClaimState(StrEnum):
+    OPEN = "open"
+    EVIDENCE_REQUESTED = "evidence_requested"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+    CLOSED = "closed"
+
+
+class Money(Strict):
+    value: float = Field(ge=0, le=10_000_000)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class ClaimCreate(Strict):
+    shipment_id: UUID
+    kind: ClaimKind
+    description: str = Field(min_length=1, max_length=4000)
+    amount: Money | None = None
+    evidence: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ClaimTransition(Strict):
+    to: ClaimState
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class AuditQuery(Strict):
+    key_id: UUID | None = None
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)

@@ -20,6 +20,7 @@ from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.logging_setup import configure_logging
+from tracking_service.retention import purge_pii
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="migrate, then serve HTTP and run the poller")
     sub.add_parser("migrate", help="apply pending SQL migrations")
     sub.add_parser("poll-once", help="claim and poll one batch of due shipments")
+    sub.add_parser("purge", help="remove buyer PII of parcels delivered/returned more than retention_days ago")
     tenants = sub.add_parser("tenants").add_subparsers(dest="action", required=True)
     create_tenant = tenants.add_parser("create")
     create_tenant.add_argument("--id", required=True)
@@ -101,6 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"unknown tenants: {', '.join(sorted(result))}", file=sys.stderr)
             return 1
         print(json.dumps({"id": str(result), "key": secret, "role": args.role, "tenants": args.tenant}))
+        return 0
+    if args.command == "purge":
+
+        async def purge(conn, pool):  # type: ignore[no-untyped-def]
+            return await purge_pii(conn, clock.now(), settings.security.retention_days)
+
+        print(json.dumps({"purged_shipments": asyncio.run(_with_db(settings, purge))}))
         return 0
     if args.command == "poll-once":
         report = asyncio.run(_poll_once(settings))

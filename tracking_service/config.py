@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,54 @@ class IncidentSettings(BaseModel):
     sweep_seconds: float = Field(default=60.0, gt=0, description="tick of the time-driven incident sweep")
     sweep_batch_size: int = Field(default=500, ge=1, le=10000)
     min_lane_samples: int = Field(default=20, ge=1, description="deliveries a lane needs before it estimates")
+
+
+class NotifySettings(BaseModel):
+    enabled: bool = True
+    tick_seconds: float = Field(default=2.0, gt=0)
+    batch_size: int = Field(default=100, ge=1, le=5000)
+    concurrency: int = Field(default=8, ge=1, le=128)
+    lease_seconds: float = Field(default=120.0, ge=5)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+
+
+class SmtpSettings(BaseModel):
+    host: str | None = Field(default=None, description="unset: email notices are dead-lettered with a clear error")
+    port: int = Field(default=25, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str = "Parcel updates <tracking@localhost>"
+    start_tls: bool = False
+    use_tls: bool = False
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+
+class SmsSettings(BaseModel):
+    provider: Literal["aliyun", "twilio"] | None = None
+    base_url: str = ""
+    access_key_id: str | None = None  # aliyun
+    access_key_secret: SecretStr | None = None  # aliyun
+    sign_name: str | None = None  # aliyun
+    template_code: str | None = None  # aliyun
+    account_sid: str | None = None  # twilio
+    auth_token: SecretStr | None = None  # twilio
+    from_number: str | None = None  # twilio
+
+
+class ClaimSettings(BaseModel):
+    # Days a carrier accepts a claim: damaged / not_received count from delivery, lost from pickup.
+    windows: dict[str, dict[str, int]] = {
+        "default": {"damaged": 7, "lost": 30, "not_received": 7},
+        "sf_express": {"damaged": 7, "lost": 30, "not_received": 7},
+        "dhl": {"damaged": 30, "lost": 60, "not_received": 30},
+    }
+
+
+class SecuritySettings(BaseModel):
+    rate_limit_per_second: float = Field(default=50.0, gt=0, description="per API key, per replica")
+    rate_limit_burst: int = Field(default=100, ge=1)
+    retention_days: int = Field(default=90, ge=1, description="buyer PII of delivered/returned parcels is purged after")
+    previous_pii_keys: list[SecretStr] = Field(default_factory=list, description="old TRACKING_PII_KEY values")
 
 
 class CarrierSettings(BaseModel):
@@ -95,6 +144,11 @@ class Settings(BaseSettings):
     http: HttpSettings = HttpSettings()
     polling: PollingSettings = PollingSettings()
     incidents: IncidentSettings = IncidentSettings()
+    notify: NotifySettings = NotifySettings()
+    smtp: SmtpSettings = SmtpSettings()
+    sms: SmsSettings = SmsSettings()
+    claims: ClaimSettings = ClaimSettings()
+    security: SecuritySettings = SecuritySettings()
     carriers: CarriersSettings = CarriersSettings()
 
     def carrier_settings(self) -> dict[str, CarrierSettings]:

@@ -30,3 +30,7 @@ INCIDENT_DETECT_SECONDS = Histogram(
     ["kind"],
     buckets=(1, 10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400),
 )
+NOTICES = Counter("tracking_notices_total", "Notice delivery attempts by outcome", ["channel", "outcome"])
+OUTBOX_PENDING = Gauge("tracking_outbox_pending", "Notices waiting in the outbox")
+OUTBOX_OLDEST_PENDING = Gauge("tracking_outbox_oldest_pending_seconds", "Age of the oldest pending notice")
+INCIDENTS_OPEN = Gauge("tracking_incidents_open", "Unresolved incidents by kind", ["kind"])

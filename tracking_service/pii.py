@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -86,3 +87,12 @@ def mask_buyer(buyer: dict[str, Any]) -> dict[str, Any]:
         "email": mask_email(buyer.get("email")),
         "locale": buyer.get("locale", "zh-Hans"),
     }
+
+
+def seal_credentials(vault: PiiVault, credentials: dict[str, str]) -> dict[str, str]:
+    """Integration secrets as stored in tenant settings: sealed, with the key id for rotation."""
+    return {"sealed": base64.b64encode(vault.seal(credentials)).decode(), "key_id": vault.key_id}
+
+
+def open_credentials(vault: PiiVault, stored: dict[str, str]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in vault.open(base64.b64decode(stored["sealed"]), stored["key_id"]).items()}

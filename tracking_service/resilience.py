@@ -97,3 +97,22 @@ class CircuitBreaker:
                     "cooldown_s": self.cooldown.total_seconds(),
                 },
             )
+
+
+class KeyRateLimiter:
+    """Per-key token buckets (per replica); ``take`` answers how long to wait, 0 when allowed."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self._buckets: dict[object, tuple[float, float]] = {}
+
+    def take(self, key: object) -> float:
+        now = time.monotonic()
+        tokens, stamp = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - stamp) * self.rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1, now)
+        return 0.0

@@ -76,6 +76,7 @@ def new_shipment(
         buyer_masked=mask_buyer(buyer) if buyer else None,
         phone_last4_hash=vault.phone_last4_hash(last4) if last4 else None,
         metadata=body.metadata,
+        buyer_opted_out=bool(body.buyer and body.buyer.opt_out),
     )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from datetime import UTC, datetime
 
 from carriers.base import CarrierConfig
 from carriers.errors import AuthError, BadResponse, CarrierUnavailable, RateLimited
 from carriers.sandbox.scenarios import build_parcel
 from schemas import Status, SubStatus, TrackingQuery
-from tests.contract.framework import Parcel, PullCase, Reply
+from tests.contract.framework import Parcel, PullCase, PushCase, Reply
 
 CONFIG = CarrierConfig(base_url="http://carrier.test")
 REGISTERED = datetime(2026, 11, 11, 0, 0, tzinfo=UTC)
@@ -65,4 +68,29 @@ PULL_CASES = [
     _case("http_5xx", "SBX-DELIVERED-1", Reply(503, "down"), CarrierUnavailable),
     _case("garbage", "SBX-DELIVERED-1", Reply(200, b'{"code":0,"data":[{"numb'), BadResponse),
     _case("wrong_shape", "SBX-DELIVERED-1", Reply(200, {"code": 0, "data": [{"number": "x"}]}), BadResponse),
+]
+
+
+PUSH_CONFIG = CarrierConfig(base_url="http://carrier.test", secret="push-secret")
+
+
+def _signed(body: bytes, secret: str = "push-secret") -> dict[str, str]:
+    return {"X-Sandbox-Signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
+
+
+_PUSH_BODY = json.dumps(_body("SBX-DELIVERED-7", "SBX-NOT_FOUND-7")).encode()
+_GARBAGE = b'{"code":0,"data":[{"numb'
+
+PUSH_CASES = [
+    PushCase(
+        "sandbox",
+        "good_signature",
+        PUSH_CONFIG,
+        _signed(_PUSH_BODY),
+        _PUSH_BODY,
+        {"SBX-DELIVERED-7": Parcel(Status.DELIVERED, events=5)},
+    ),
+    PushCase("sandbox", "bad_signature", PUSH_CONFIG, _signed(_PUSH_BODY, "wrong"), _PUSH_BODY, AuthError),
+    PushCase("sandbox", "missing_signature", PUSH_CONFIG, {}, _PUSH_BODY, AuthError),
+    PushCase("sandbox", "garbage", PUSH_CONFIG, _signed(_GARBAGE), _GARBAGE, BadResponse),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -12,16 +13,28 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from carriers.registry import ADAPTERS, build_adapter
 from carriers.sandbox.server import create_sandbox_app
-from tracking_service.api import routes_admin, routes_incidents, routes_shipments, routes_system, routes_webhooks
+from tracking_service.api import (
+    routes_admin,
+    routes_answers,
+    routes_claims,
+    routes_incidents,
+    routes_notify,
+    routes_shipments,
+    routes_system,
+    routes_webhooks,
+)
 from tracking_service.api.context import SERVICES, Services
 from tracking_service.api.middleware import problem_middleware
+from tracking_service.audit import AuditLog
 from tracking_service.bootstrap import ensure_bootstrap
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.estimates import Estimator
+from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
+from tracking_service.resilience import KeyRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +42,24 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bool = True) -> web.Application:
     """Build the application; pools, clients and the scheduler start in its cleanup contexts."""
     app = web.Application(middlewares=[problem_middleware], client_max_size=settings.http.max_body_bytes)
-    svc = Services(settings=settings, clock=clock or SystemClock(), vault=PiiVault(settings.pii_key.get_secret_value()))
+    svc = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        vault=PiiVault(
+            settings.pii_key.get_secret_value(), [k.get_secret_value() for k in settings.security.previous_pii_keys]
+        ),
+    )
     svc.estimator = Estimator(settings.incidents.min_lane_samples)
+    svc.rate_limiter = KeyRateLimiter(settings.security.rate_limit_per_second, settings.security.rate_limit_burst)
     app[SERVICES] = svc
     app.router.add_routes(routes_system.routes)
     app.router.add_routes(routes_admin.routes)
     app.router.add_routes(routes_shipments.routes)
     app.router.add_routes(routes_incidents.routes)
     app.router.add_routes(routes_webhooks.routes)
+    app.router.add_routes(routes_notify.routes)
+    app.router.add_routes(routes_answers.routes)
+    app.router.add_routes(routes_claims.routes)
     if settings.sandbox:
         key = settings.carriers.sandbox.key
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))
@@ -55,7 +78,13 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     async with svc.pool.acquire() as conn:
         await migrate(conn)
         await ensure_bootstrap(conn, settings, svc.clock.now())
+    svc.audit_log = AuditLog(svc.pool)
+    flusher = asyncio.create_task(svc.audit_log.run())
     yield
+    flusher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await flusher
+    await svc.audit_log.flush()
     await svc.pool.close()
 
 
@@ -72,6 +101,7 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
         if code in ADAPTERS
     }
     lanes = build_lanes(svc.adapters, carrier_settings, settings.polling, svc.clock)
+    svc.dispatcher = Dispatcher(svc.db, svc.client, settings, svc.clock, svc.vault, svc.estimator)
     svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, estimator=svc.estimator)
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
     yield

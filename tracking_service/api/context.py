@@ -9,11 +9,14 @@ import httpx
 from aiohttp import web
 
 from carriers.base import CarrierAdapter
+from tracking_service.audit import AuditLog
 from tracking_service.clock import Clock
 from tracking_service.config import Settings
 from tracking_service.estimates import Estimator
+from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller
+from tracking_service.resilience import KeyRateLimiter
 
 
 @dataclass
@@ -24,13 +27,21 @@ class Services:
     pool: asyncpg.Pool | None = None
     client: httpx.AsyncClient | None = None
     poller: Poller | None = None
+    dispatcher: Dispatcher | None = None
     adapters: dict[str, CarrierAdapter] = field(default_factory=dict)
     estimator: Estimator = field(default_factory=Estimator)
+    rate_limiter: KeyRateLimiter = field(default_factory=lambda: KeyRateLimiter(50.0, 100))
+    audit_log: AuditLog | None = None
 
     @property
     def db(self) -> asyncpg.Pool:
         assert self.pool is not None, "database pool not started"
         return self.pool
+
+    @property
+    def audit(self) -> AuditLog:
+        assert self.audit_log is not None, "audit log not started"
+        return self.audit_log
 
     @property
     def enabled_carriers(self) -> list[str]:

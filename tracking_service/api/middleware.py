@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from schemas.api import Role
 from tracking_service import metrics
 from tracking_service.api.context import services
 from tracking_service.api.problems import Problem, from_validation, not_found, problem_response
+from tracking_service.audit import AuditEntry
 from tracking_service.auth import Principal, hash_key
 from tracking_service.db.keys import find_key
 
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 M = TypeVar("M", bound=BaseModel)
+
+PRINCIPAL = web.RequestKey("principal", Principal)
 
 _HTTP_TITLES = {
     400: "Bad Request",
@@ -52,8 +56,27 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         log.exception("unhandled error", extra={"request_id": request_id, "path": request.path})
         response = problem_response(Problem(500, "Internal Server Error", f"request {request_id} failed"))
     response.headers["X-Request-Id"] = request_id
+    principal = request.get(PRINCIPAL)
+    if principal is not None:
+        services(request).audit.record(audit_entry(request, principal, route, response.status))
     metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status)).observe(time.perf_counter() - started)
     return response
+
+
+def audit_entry(request: web.Request, principal: Principal, route: str, status: int) -> AuditEntry:
+    parts = [p for p in route.split("/") if p and not p.startswith("{")]
+    object_type = parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+    object_id = next(iter(request.match_info.values()), None)
+    tenant = principal.tenants[0] if principal.tenants and len(principal.tenants) == 1 else ""
+    return AuditEntry(
+        tenant,
+        principal.key_id,
+        f"{request.method} {route}",
+        object_type,
+        object_id,
+        status,
+        services(request).clock.now(),
+    )
 
 
 async def authenticate(request: web.Request, *roles: Role) -> Principal:
@@ -77,6 +100,16 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
         )
     role = Role(row["role"])
     principal = Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
+    request[PRINCIPAL] = principal
+    svc = services(request)
+    wait = svc.rate_limiter.take(principal.key_id)
+    if wait > 0:
+        raise Problem(
+            429,
+            "Too Many Requests",
+            "this key is over its request rate; slow down",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
     if roles and role not in roles and role is not Role.ADMIN:
         raise Problem(403, "Forbidden", f"this needs a key with role {' or '.join(r.value for r in roles)}")
     return principal

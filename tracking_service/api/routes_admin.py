@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 
-from schemas.api import KeyCreate, Role, TenantCreate, TenantSettings
+from schemas.api import AuditQuery, KeyCreate, Role, TenantCreate, TenantSettings
+from tracking_service import shipments
 from tracking_service.api.context import services
-from tracking_service.api.middleware import authenticate, read_body
+from tracking_service.api.middleware import authenticate, parse_query, read_body
 from tracking_service.api.problems import Problem, json_response, not_found
+from tracking_service.audit import list_audit
 from tracking_service.auth import generate_key, hash_key
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
+from tracking_service.pii import seal_credentials
 from tracking_service.timezones import is_valid_timezone
 
 routes = web.RouteTableDef()
@@ -41,11 +46,18 @@ async def create_tenant(request: web.Request) -> web.Response:
 async def put_tenant_settings(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     body = await read_body(request, TenantSettings)
-    async with services(request).db.acquire() as conn:
-        updated = await tenants_sql.update_settings(conn, request.match_info["tenant_id"], body.model_dump())
+    svc = services(request)
+    stored = body.model_dump(mode="json")
+    shown = body.model_dump(mode="json")
+    if body.desk is not None:
+        # Desk credentials are sealed at rest and never echoed back.
+        stored["desk"]["credentials"] = seal_credentials(svc.vault, body.desk.credentials)
+        shown["desk"]["credentials"] = {"configured": sorted(body.desk.credentials)}
+    async with svc.db.acquire() as conn:
+        updated = await tenants_sql.update_settings(conn, request.match_info["tenant_id"], stored)
     if not updated:
         raise not_found("tenant")
-    return json_response({"tenant": request.match_info["tenant_id"], "settings": body.model_dump()})
+    return json_response({"tenant": request.match_info["tenant_id"], "settings": shown})
 
 
 @routes.post("/v1/keys")
@@ -73,3 +85,36 @@ async def create_key(request: web.Request) -> web.Response:
         secret = generate_key()
         key_id = await keys_sql.insert_key(conn, hash_key(secret), body.role.value, tenants, body.name, svc.clock.now())
     return json_response({"id": str(key_id), "key": secret, "role": body.role.value, "tenants": tenants}, status=201)
+
+
+@routes.get("/v1/audit")
+async def audit(request: web.Request) -> web.Response:
+    await authenticate(request, Role.ADMIN)
+    query = parse_query(request, AuditQuery)
+    svc = services(request)
+    after = None
+    if query.cursor:
+        try:
+            at, ident = shipments.decode_cursor(query.cursor, 2)
+            after = (datetime.fromisoformat(at), int(ident))
+        except (shipments.BadCursor, ValueError) as exc:
+            raise Problem(400, "Bad Request", "cursor is not one this API issued") from exc
+    rows = await list_audit(svc.db, after, query.limit + 1, query.key_id)
+    items = [
+        {
+            "id": r["id"],
+            "tenant": r["tenant_id"] or None,
+            "key_id": str(r["key_id"]) if r["key_id"] else None,
+            "action": r["action"],
+            "object_type": r["object_type"],
+            "object_id": r["object_id"],
+            "status": r["status"],
+            "at": r["at"],
+        }
+        for r in rows[: query.limit]
+    ]
+    next_cursor = None
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]
+        next_cursor = shipments.encode_cursor(last["at"], str(last["id"]))
+    return json_response({"items": items, "next_cursor": next_cursor})

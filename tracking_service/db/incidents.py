@@ -60,6 +60,18 @@ FROM due WHERE s.tenant_id = due.tenant_id AND s.id = due.id
 RETURNING s.tenant_id, s.id
 """
 
+KINDS = (
+    "delayed",
+    "stalled",
+    "lost",
+    "damaged",
+    "delivery_failed",
+    "returned_to_sender",
+    "customs_hold",
+    "address_issue",
+    "delivery_disputed",
+)
+
 # The filters the incident queue accepts; values are always parameters.
 LIST_FILTERS = {"state": "i.state = ${}", "kind": "i.kind = ${}", "carrier": "i.carrier = ${}"}
 
@@ -211,3 +223,11 @@ async def transition(
         tenants,
     )
     return current, False
+
+
+async def open_counts(conn: asyncpg.Connection) -> dict[str, int]:
+    """Unresolved incidents by kind (reads the partial unique index of unresolved incidents)."""
+    rows = await conn.fetch("SELECT kind, count(*) AS n FROM incidents WHERE state <> 'resolved' GROUP BY kind")
+    counts = {kind: 0 for kind in KINDS}
+    counts.update({r["kind"]: int(r["n"]) for r in rows})
+    return counts

@@ -170,3 +170,13 @@ async def replay(
         now,
     )
     return row
+
+
+async def backlog(pool: asyncpg.Pool, now: datetime) -> tuple[int, float]:
+    """Pending notices and the age in seconds of the oldest (through the partial due index)."""
+    row = await pool.fetchrow(
+        "SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox WHERE status = 'pending'"
+    )
+    assert row is not None
+    oldest = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
+    return int(row["pending"]), max(0.0, oldest)

@@ -14,7 +14,7 @@ SHIPMENT_COLUMNS = """
     last_event_at, last_event_status, last_event_sub_status, last_event_description,
     last_event_location, last_event_code, last_event_source, carrier_eta, promised_delivery_at,
     linked_shipment_id, origin, destination, buyer_masked, metadata, next_poll_at,
-    created_at, updated_at, picked_up_at,
+    created_at, updated_at, picked_up_at, delivered_at,
     (SELECT COALESCE(json_agg(json_build_object('id', i.id, 'kind', i.kind, 'status', i.state,
                                                 'opened_at', i.opened_at) ORDER BY i.opened_at), '[]')
      FROM incidents i
@@ -52,6 +52,7 @@ class NewShipment:
     buyer_masked: dict[str, Any] | None
     phone_last4_hash: bytes | None
     metadata: dict[str, Any]
+    buyer_opted_out: bool = False
 
 
 async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[asyncpg.Record, bool]:
@@ -61,8 +62,8 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         INSERT INTO shipments (
             tenant_id, id, carrier, tracking_number, sub_carrier, order_id, promised_delivery_at,
             linked_shipment_id, origin, destination, buyer_sealed, buyer_key_id, buyer_masked,
-            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16)
+            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at, buyer_opted_out)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16, $17)
         ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
         RETURNING {SHIPMENT_COLUMNS}
         """,
@@ -82,6 +83,7 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         new.phone_last4_hash,
         new.metadata,
         now,
+        new.buyer_opted_out,
     )
     if row is not None:
         return row, True
@@ -174,3 +176,15 @@ async def find_by_numbers(conn: asyncpg.Connection, carrier: str, numbers: list[
         carrier,
     )
     return rows
+
+
+async def buyer_contact(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The sealed buyer record (only the notice dispatcher opens it)."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT buyer_sealed, buyer_key_id, buyer_opted_out FROM shipments WHERE tenant_id = $1 AND id = $2",
+        tenant_id,
+        shipment_id,
+    )
+    return row

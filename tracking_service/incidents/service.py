@@ -161,4 +161,34 @@ async def sweep_once(
     """Time-driven half: evaluate only shipments whose next check time has come (an index scan)."""
     async with pool.acquire() as conn:
         keys = await sql.claim_sweep(conn, now, limit, lease_seconds)
-        return await evaluate_shipments(conn, keys, now, estimator)
+        changes = await evaluate_shipments(conn, keys, now, estimator)
+        for kind, count in (await sql.open_counts(conn)).items():
+            metrics.INCIDENTS_OPEN.labels(kind).set(count)
+        return changes
+
+
+async def open_dispute(
+    conn: asyncpg.Connection, shipment: Mapping[str, Any], facts: dict[str, Any], now: datetime
+) -> IncidentChanges:
+    """A buyer or agent says a delivered parcel never arrived: open ``delivery_disputed`` (once) with notices."""
+    async with conn.transaction():
+        changes = IncidentChanges(
+            opened=await sql.insert_incidents(
+                conn,
+                [
+                    {
+                        "tenant_id": shipment["tenant_id"],
+                        "shipment_id": shipment["id"],
+                        "carrier": shipment["carrier"],
+                        "kind": Kind.DELIVERY_DISPUTED.value,
+                        "facts": facts,
+                        "opened_at": now,
+                        "detect_seconds": 0.0,
+                    }
+                ],
+            )
+        )
+        await enqueue_incident_notices(conn, changes, now)
+    for incident in changes.opened:
+        metrics.INCIDENTS_OPENED.labels(incident["kind"], incident["carrier"]).inc()
+    return changes

@@ -49,3 +49,15 @@ CREATE TABLE desk_links (
 );
 
 ALTER TABLE shipments ADD COLUMN buyer_opted_out boolean NOT NULL DEFAULT false;
+
+-- Buyer questions answered through POST /v1/answers (for stats: hot intents, questions by hour).
+CREATE TABLE questions (
+    tenant_id    text NOT NULL,
+    id           uuid NOT NULL,
+    intent       text NOT NULL,
+    locale       text NOT NULL,
+    shipment_id  uuid,
+    asked_at     timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX questions_time_idx ON questions (tenant_id, asked_at);

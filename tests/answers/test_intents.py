@@ -1,0 +1,52 @@
+"""Intent and script detection on a labelled set of real-style buyer messages (zh-Hans, zh-Hant, en)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tracking_service.answers.context import Intent
+from tracking_service.answers.intents import detect_intent, detect_script
+
+MESSAGES = [json.loads(line) for line in (Path(__file__).parent / "messages.jsonl").read_text().splitlines()]
+
+
+def test_the_labelled_set_is_large_and_covers_every_intent_and_script() -> None:
+    assert len(MESSAGES) >= 150
+    assert {m["intent"] for m in MESSAGES} == {i.value for i in Intent}
+    per_script = Counter(m["script"] for m in MESSAGES)
+    assert per_script["zh-Hans"] >= 60 and per_script["zh-Hant"] >= 20 and per_script["en"] >= 30
+
+
+def test_intent_accuracy_is_at_least_95_percent() -> None:
+    wrong = [
+        (m["text"], m["intent"], detect_intent(m["text"]).value)
+        for m in MESSAGES
+        if detect_intent(m["text"]).value != m["intent"]
+    ]
+    accuracy = 1 - len(wrong) / len(MESSAGES)
+    print(f"intent accuracy {accuracy:.1%} on {len(MESSAGES)} messages; wrong: {wrong}")
+    assert accuracy >= 0.95, wrong
+
+
+def test_script_accuracy_is_at_least_95_percent() -> None:
+    wrong = [(m["text"], m["script"]) for m in MESSAGES if detect_script(m["text"]) != m["script"]]
+    accuracy = 1 - len(wrong) / len(MESSAGES)
+    print(f"script accuracy {accuracy:.1%} on {len(MESSAGES)} messages")
+    assert accuracy >= 0.95, wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("快递被退回了？我没要退啊，到哪了", Intent.WHERE_IS_MY_PARCEL),  # carrier returning unasked
+        ("我把退货寄回了，到哪了", Intent.RETURN_STATUS),  # buyer's own return
+        ("显示签收了，打开发现包裹破了", Intent.DAMAGED),  # the buyer has it, broken
+        ("这件衣服有M码吗 SF1234567890123", Intent.UNKNOWN),
+    ],
+)
+def test_rule_order_edge_cases(text: str, intent: Intent) -> None:
+    assert detect_intent(text) is intent

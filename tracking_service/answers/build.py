@@ -1,0 +1,90 @@
+"""Builds an ``AnswerContext`` for a shipment from what the database holds — and only that."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from tracking_service import shipments
+from tracking_service.answers.context import AnswerContext, Estimate, Lane, LastEvent, OpenIncident
+from tracking_service.db import incidents as incidents_sql
+from tracking_service.estimates import Estimator
+
+
+def last_event_of(row: Mapping[str, Any]) -> LastEvent | None:
+    if row["last_event_at"] is None:
+        return None
+    return LastEvent(
+        occurred_at=row["last_event_at"],
+        status=row["last_event_status"],
+        sub_status=row["last_event_sub_status"],
+        description=row["last_event_description"] or "",
+        location=row["last_event_location"],
+    )
+
+
+async def build_context(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    shipment: Mapping[str, Any],
+    timezone: str,
+    now: datetime,
+    estimator: Estimator,
+    return_shipment: Mapping[str, Any] | None = None,
+) -> AnswerContext:
+    """The facts one shipment's answer may quote: last scan, ETA with source, lane, open incidents."""
+    lane = await estimator.estimate(
+        conn, [shipment["tenant_id"]], shipment["carrier"], shipment["origin"], shipment["destination"]
+    )
+    model_at = shipments.model_eta(shipment, lane.p50_hours if lane else None)  # type: ignore[arg-type]
+    eta = shipments.estimated_delivery(shipment, model_at)  # type: ignore[arg-type]
+    incidents = await incidents_sql.unresolved_for_shipment(conn, shipment["tenant_id"], shipment["id"])
+    last = last_event_of(shipment)
+    buyer = shipment["buyer_masked"] or {}
+    return AnswerContext(
+        now=now,
+        timezone=timezone,
+        buyer_name=buyer.get("name"),
+        carrier=shipment["carrier"],
+        sub_carrier=shipment["sub_carrier"],
+        tracking_number=shipment["tracking_number"],
+        status=shipment["status"],
+        sub_status=shipment["sub_status"],
+        last_event=last,
+        estimate=Estimate(at=eta["at"], source=eta["source"]),
+        lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
+        incidents=[OpenIncident(i["kind"], i["state"], i["opened_at"], i["facts"]) for i in incidents],
+        delivered_event=last if shipment["status"] == "delivered" else None,
+        return_shipment=(
+            await build_context(conn, return_shipment, timezone, now, estimator) if return_shipment else None
+        ),
+    )
+
+
+async def presale_context(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenant_id: str,
+    carrier: str,
+    origin: dict[str, Any] | None,
+    destination: dict[str, Any] | None,
+    timezone: str,
+    now: datetime,
+    estimator: Estimator,
+) -> AnswerContext:
+    """Context for a question asked before any parcel exists (shipping_time): the lane alone."""
+    lane = await estimator.estimate(conn, [tenant_id], carrier, origin, destination)
+    return AnswerContext(
+        now=now,
+        timezone=timezone,
+        buyer_name=None,
+        carrier=carrier,
+        sub_carrier=None,
+        tracking_number=None,
+        status=None,
+        sub_status=None,
+        last_event=None,
+        estimate=Estimate(None, None),
+        lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
+    )

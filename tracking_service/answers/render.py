@@ -1,0 +1,67 @@
+"""Renders a prepared answer from jinja2 templates: ``templates/<locale>/<intent>.j2``.
+
+Each template has two blocks: ``body`` (empathy → facts → what the shop does) and ``next``
+(when the buyer hears next). zh-Hant is derived from the zh-Hans answer with OpenCC
+``s2twp`` unless a hand-written ``templates/zh-Hant/<intent>.j2`` exists.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import opencc
+
+from tracking_service.answers.context import LOCALES, Answer, AnswerContext, Intent
+from tracking_service.answers.phrases import facts
+
+TEMPLATES = Path(__file__).parent / "templates"
+_SPACES = re.compile(r"[ \t]*\n[ \t]*|[ \t]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _s2twp() -> opencc.OpenCC:
+    return opencc.OpenCC("s2twp")
+
+
+_EN_SENTENCE_GAP = re.compile(r'([.!?])(?=["A-Z])')
+
+
+def _tidy(text: str, locale: str) -> str:
+    if locale == "en":
+        return _EN_SENTENCE_GAP.sub(r"\1 ", _SPACES.sub(" ", text)).strip()
+    return _SPACES.sub("", text).strip()
+
+
+def _render(intent: Intent, template_locale: str, ctx: AnswerContext, locale: str) -> tuple[str, str]:
+    template = _environment().get_template(f"{template_locale}/{intent.value}.j2")
+    variables = {"f": facts(ctx, locale)}
+    body = "".join(template.blocks["body"](template.new_context(variables)))
+    next_update = "".join(template.blocks["next"](template.new_context(variables)))
+    return _tidy(body, locale), _tidy(next_update, locale)
+
+
+def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
+    """The answer to send for ``intent`` in ``locale``, saying only what ``ctx`` holds."""
+    if locale not in LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    if locale == "zh-Hant" and not (TEMPLATES / "zh-Hant" / f"{intent.value}.j2").exists():
+        body, next_update = _render(intent, "zh-Hans", ctx, locale)
+        body, next_update = _s2twp().convert(body), _s2twp().convert(next_update)
+    else:
+        body, next_update = _render(intent, locale, ctx, locale)
+    joiner = " " if locale == "en" else ""
+    return Answer(intent=intent, locale=locale, text=f"{body}{joiner}{next_update}", next_update=next_update)

@@ -1,0 +1,69 @@
+"""SQL behind answers: finding the asker's shipments, the linked return, logging questions, disputes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from tracking_service.db.shipments import SHIPMENT_COLUMNS
+
+
+async def shipments_by_numbers(
+    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, numbers: list[str]
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments"
+        " WHERE tracking_number = ANY($1::text[]) AND ($2::text[] IS NULL OR tenant_id = ANY($2))"
+        " ORDER BY created_at DESC LIMIT 20",
+        numbers,
+        tenants,
+    )
+    return rows
+
+
+async def return_of(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The newest return parcel registered against an outbound shipment."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE tenant_id = $1 AND linked_shipment_id = $2"
+        " ORDER BY created_at DESC LIMIT 1",
+        tenant_id,
+        shipment_id,
+    )
+    return row
+
+
+async def log_question(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenant_id: str,
+    intent: str,
+    locale: str,
+    shipment_id: uuid.UUID | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO questions (tenant_id, id, intent, locale, shipment_id, asked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        tenant_id,
+        uuid.uuid4(),
+        intent,
+        locale,
+        shipment_id,
+        now,
+    )
+
+
+def dispute_facts(shipment: asyncpg.Record, reported_by: str) -> dict[str, Any]:
+    return {
+        "carrier": shipment["carrier"],
+        "status": shipment["status"],
+        "sub_status": shipment["sub_status"],
+        "delivered_at": shipment["last_event_at"].isoformat() if shipment["last_event_at"] else None,
+        "delivery_location": shipment["last_event_location"],
+        "delivery_description": shipment["last_event_description"],
+        "carrier_code": shipment["last_event_code"],
+        "reported_by": reported_by,
+    }
