@@ -18,8 +18,28 @@ class Candidate:
 
 
 # (pattern, carrier, sub_carrier, score). Higher score = more specific pattern.
-_RULES: tuple[tuple[re.Pattern[str], str, str | None, float], ...] = (
-    (re.compile(r"^SBX-[A-Z_]+-\d{1,20}$"), "sandbox", None, 1.0),
+_RULES: tuple[tuple[re.Pattern[str], str, str | None, float], ...] = tuple(
+    (re.compile(pattern), carrier, sub_carrier, score)
+    for pattern, carrier, sub_carrier, score in (
+        (r"^SBX-[A-Z_]+-\d{1,20}$", "sandbox", None, 1.0),
+        # 顺丰: SF + 12/13 digits — SF's own API first, Kuaidi100 as the aggregator route.
+        (r"^SF\d{12,13}$", "sf_express", None, 0.95),
+        (r"^SF\d{12,13}$", "kuaidi100", "shunfeng", 0.9),
+        (r"^YT\d{13}$", "kuaidi100", "yuantong", 0.9),  # 圆通
+        (r"^JD[A-Z0-9]{13}$", "kuaidi100", "jd", 0.9),  # 京东
+        (r"^77\d{13}$", "kuaidi100", "shentong", 0.8),  # 申通
+        (r"^(31|43|46)\d{13}$", "kuaidi100", "yunda", 0.8),  # 韵达
+        (r"^7[0-9]{11,14}$", "kuaidi100", "zhongtong", 0.7),  # 中通 (75…, 73…, 78…)
+        (r"^[A-Z]{2}\d{9}CN$", "kuaidi100", "ems", 0.8),  # China Post / EMS S10
+        (r"^[A-Z]{2}\d{9}[A-Z]{2}$", "seventeentrack", None, 0.6),  # UPU S10 postal
+        (r"^1Z[0-9A-Z]{16}$", "easypost", "UPS", 0.8),
+        (r"^1Z[0-9A-Z]{16}$", "seventeentrack", None, 0.6),
+        (r"^\d{10}$", "dhl", None, 0.7),  # DHL Express waybill
+        (r"^(JJD\d{18,}|JVGL\d{10,}|GM\d{16,})$", "dhl", None, 0.85),  # DHL Parcel / eCommerce
+        (r"^\d{10}$", "seventeentrack", None, 0.4),
+        (r"^(\d{12}|\d{15}|\d{20,22})$", "easypost", None, 0.4),  # FedEx / USPS shapes
+        (r"^[A-Z0-9]{10,30}$", "seventeentrack", None, 0.2),  # 17TRACK knows most international numbers
+    )
 )
 
 

@@ -98,3 +98,27 @@ class PushCase:
     body: bytes
     # Expected parcels by number, or AuthError / BadResponse class.
     expect: dict[str, Parcel] | type[CarrierError]
+
+
+def fixture_reply(carrier: str, name: str) -> Reply:
+    return Reply(200, fixture(carrier, name), {"Content-Type": "application/json"})
+
+
+def http_error_cases(carrier: str, config: CarrierConfig, queries: list[TrackingQuery]) -> list[PullCase]:
+    """The failures every carrier can answer with: 401, 429 + Retry-After, 5xx, a truncated body."""
+    from carriers.errors import AuthError, BadResponse, CarrierUnavailable, RateLimited
+
+    return [
+        PullCase(carrier, "http_401", config, queries, Reply(401, {"message": "unauthorized"}), AuthError),
+        PullCase(
+            carrier,
+            "http_429",
+            config,
+            queries,
+            Reply(429, "slow down", {"Retry-After": "30"}),
+            RateLimited,
+            retry_after=30.0,
+        ),
+        PullCase(carrier, "http_5xx", config, queries, Reply(502, "<html>Bad Gateway</html>"), CarrierUnavailable),
+        PullCase(carrier, "garbage", config, queries, Reply(200, b'{"data": [{"trunc'), BadResponse),
+    ]
