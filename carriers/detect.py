@@ -38,7 +38,7 @@ _RULES: tuple[tuple[re.Pattern[str], str, str | None, float], ...] = tuple(
         (r"^(JJD\d{18,}|JVGL\d{10,}|GM\d{16,})$", "dhl", None, 0.85),  # DHL Parcel / eCommerce
         (r"^\d{10}$", "seventeentrack", None, 0.4),
         (r"^(\d{12}|\d{15}|\d{20,22})$", "easypost", None, 0.4),  # FedEx / USPS shapes
-        (r"^[A-Z0-9]{10,30}$", "seventeentrack", None, 0.2),  # 17TRACK knows most international numbers
+        (r"^(?=(?:\D*\d){6})[A-Z0-9]{10,30}$", "seventeentrack", None, 0.2),  # 17TRACK: most numbers with digits
     )
 )
 
