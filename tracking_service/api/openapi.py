@@ -141,17 +141,23 @@ _MODELS = [
 ]
 
 
-def _error_responses() -> dict[str, Any]:
+_ERRORS = [
+    (400, "Bad request (malformed JSON, bad cursor)"),
+    (401, "Missing or invalid key / signature"),
+    (403, "The key's role may not do this"),
+    (404, "Not found (or another tenant's)"),
+    (409, "Conflict with the current state"),
+    (413, "Body too large"),
+    (415, "Unsupported media type"),
+    (422, "Validation failed"),
+    (429, "Rate limited; see Retry-After"),
+]
+
+
+def _error_responses(codes: list[int] | None = None) -> dict[str, Any]:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {
-        str(code): {"description": text, "content": problem}
-        for code, text in [
-            (400, "Bad request"),
-            (401, "Missing or invalid key"),
-            (404, "Not found"),
-            (415, "Unsupported media type"),
-            (422, "Validation failed"),
-        ]
+        str(code): {"description": text, "content": problem} for code, text in _ERRORS if codes is None or code in codes
     }
 
 
@@ -189,6 +195,10 @@ def build_openapi() -> dict[str, Any]:
         if auth:
             op["security"] = [{"bearer": []}]
             op["responses"].update(_error_responses())
+        elif path.startswith("/v1/"):
+            op["responses"].update(_error_responses([400, 401, 404, 413]))
+        if path == "/readyz":
+            op["responses"]["503"] = {"description": "Database unavailable"}
         paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.1.0",
