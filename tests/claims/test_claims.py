@@ -121,3 +121,15 @@ async def test_claims_of_other_tenants_are_404(
         assert (await other.post(f"/v1/claims/{claim['id']}/transition", json={"to": "closed"})).status_code == 404
         response = await other.post("/v1/claims", json={"shipment_id": shipment_id, "kind": "lost", "description": "x"})
         assert response.status_code == 404
+
+
+async def test_damage_answer_quotes_the_claim_and_says_when_its_window_has_passed(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    shipment_id = await delivered_shipment(service, shop, "SBX-DELIVERED-0906")
+    service.clock.advance(timedelta(days=8))
+    await new_claim(shop, shipment_id)
+    answer = (
+        await shop.get(f"/v1/shipments/{shipment_id}/answer", params={"intent": "damaged", "locale": "zh-Hans"})
+    ).json()
+    assert "理赔受理期限已过" in answer["text"]

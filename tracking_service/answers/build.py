@@ -9,7 +9,8 @@ from typing import Any
 import asyncpg
 
 from tracking_service import shipments
-from tracking_service.answers.context import AnswerContext, Estimate, Lane, LastEvent, OpenIncident
+from tracking_service.answers.context import AnswerContext, ClaimInfo, Estimate, Lane, LastEvent, OpenIncident
+from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
 from tracking_service.estimates import Estimator
 
@@ -41,6 +42,7 @@ async def build_context(
     model_at = shipments.model_eta(shipment, lane.p50_hours if lane else None)  # type: ignore[arg-type]
     eta = shipments.estimated_delivery(shipment, model_at)  # type: ignore[arg-type]
     incidents = await incidents_sql.unresolved_for_shipment(conn, shipment["tenant_id"], shipment["id"])
+    claim = await claims_sql.active_claim(conn, shipment["tenant_id"], shipment["id"])
     last = last_event_of(shipment)
     buyer = shipment["buyer_masked"] or {}
     return AnswerContext(
@@ -56,6 +58,7 @@ async def build_context(
         estimate=Estimate(at=eta["at"], source=eta["source"]),
         lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
         incidents=[OpenIncident(i["kind"], i["state"], i["opened_at"], i["facts"]) for i in incidents],
+        claim=(ClaimInfo(claim["kind"], claim["state"], claim["deadline_at"], claim["past_window"]) if claim else None),
         delivered_event=last if shipment["status"] == "delivered" else None,
         return_shipment=(
             await build_context(conn, return_shipment, timezone, now, estimator) if return_shipment else None
