@@ -7,9 +7,10 @@ from typing import Any
 from aiohttp import web
 
 from schemas.api import EstimateQuery, IncidentNote, IncidentSearch
-from tracking_service import metrics, shipments
+from tracking_service import metrics
 from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.pagination import after_cursor, list_scope, page_response
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import incidents as sql
 from tracking_service.db import outbox
@@ -23,11 +24,7 @@ routes = web.RouteTableDef()
 async def list_incidents(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, IncidentSearch)
-    scope = principal.scope
-    if query.tenant is not None:
-        if not principal.can_see(query.tenant):
-            return json_response({"items": [], "next_cursor": None})
-        scope = [query.tenant]
+    scope = list_scope(principal, query.tenant)
     filters: dict[str, Any] = {}
     if query.status is not None:
         filters["state"] = query.status.value
@@ -35,17 +32,8 @@ async def list_incidents(request: web.Request) -> web.Response:
         filters["kind"] = query.kind.value
     if query.carrier is not None:
         filters["carrier"] = query.carrier
-    try:
-        after = shipments.shipment_cursor(query.cursor) if query.cursor else None
-    except shipments.BadCursor as exc:
-        raise Problem(400, "Bad Request", str(exc)) from exc
-    rows = await sql.list_incidents(services(request).db, scope, filters, after, query.limit + 1)
-    items = [to_response(r) for r in rows[: query.limit]]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = shipments.encode_cursor(last["opened_at"], str(last["id"]))
-    return json_response({"items": items, "next_cursor": next_cursor})
+    rows = await sql.list_incidents(services(request).db, scope, filters, after_cursor(query.cursor), query.limit + 1)
+    return page_response(rows, query.limit, to_response, "opened_at")
 
 
 async def _transition(request: web.Request, to_state: str, from_states: list[str]) -> web.Response:

@@ -8,9 +8,9 @@ import asyncpg
 from aiohttp import web
 
 from schemas.api import DeliverySearch, Role, SubscriptionCreate
-from tracking_service import shipments
 from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body, write_tenant
+from tracking_service.api.pagination import after_cursor, list_scope, page_response
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import outbox as outbox_sql
 from tracking_service.db import subscriptions as sql
@@ -99,24 +99,14 @@ async def delete_subscription(request: web.Request) -> web.Response:
 async def list_deliveries(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, DeliverySearch)
-    scope = principal.scope
-    if query.tenant is not None:
-        if not principal.can_see(query.tenant):
-            return json_response({"items": [], "next_cursor": None})
-        scope = [query.tenant]
-    try:
-        after = shipments.shipment_cursor(query.cursor) if query.cursor else None
-    except shipments.BadCursor as exc:
-        raise Problem(400, "Bad Request", str(exc)) from exc
     rows = await outbox_sql.list_notices(
-        services(request).db, scope, query.status.value if query.status else None, after, query.limit + 1
+        services(request).db,
+        list_scope(principal, query.tenant),
+        query.status.value if query.status else None,
+        after_cursor(query.cursor),
+        query.limit + 1,
     )
-    items = [delivery_view(r) for r in rows[: query.limit]]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = shipments.encode_cursor(last["created_at"], str(last["id"]))
-    return json_response({"items": items, "next_cursor": next_cursor})
+    return page_response(rows, query.limit, delivery_view, "created_at")
 
 
 @routes.post("/v1/deliveries/{delivery_id}/replay")

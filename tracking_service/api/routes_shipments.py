@@ -13,6 +13,7 @@ from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.context import Services, services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body, write_tenant
+from tracking_service.api.pagination import after_cursor, list_scope, page
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import shipments as sql
 from tracking_service.db import tenants as tenants_sql
@@ -94,11 +95,7 @@ async def search_shipments(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ShipmentSearch)
     svc = services(request)
-    scope = principal.scope
-    if query.tenant is not None:
-        if not principal.can_see(query.tenant):
-            return json_response({"items": [], "next_cursor": None})
-        scope = [query.tenant]
+    scope = list_scope(principal, query.tenant)
     filters: dict[str, Any] = {
         name: getattr(query, name)
         for name in ("tracking_number", "order_id", "status", "carrier", "incident")
@@ -106,17 +103,10 @@ async def search_shipments(request: web.Request) -> web.Response:
     }
     if query.phone_last4 is not None:
         filters["phone_last4_hash"] = svc.vault.phone_last4_hash(query.phone_last4)
-    try:
-        after = shipments.shipment_cursor(query.cursor) if query.cursor else None
-    except shipments.BadCursor as exc:
-        raise Problem(400, "Bad Request", str(exc)) from exc
-    rows = await sql.search_shipments(svc.db, scope, filters, after, query.limit + 1)
-    items = [await shipment_view(svc, r) for r in rows[: query.limit]]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = shipments.encode_cursor(last["created_at"], str(last["id"]))
-    return json_response({"items": items, "next_cursor": next_cursor})
+    rows = await sql.search_shipments(svc.db, scope, filters, after_cursor(query.cursor), query.limit + 1)
+    data = page(rows, query.limit, lambda r: r, "created_at")
+    data["items"] = [await shipment_view(svc, r) for r in data["items"]]
+    return json_response(data)
 
 
 @routes.get("/v1/shipments/{shipment_id}/events")

@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.keyset import keyset_where
+
 INCIDENT_COLUMNS = """
     i.tenant_id, i.id, i.shipment_id, i.carrier, i.kind, i.state, i.facts, i.opened_at, i.detect_seconds,
     i.acknowledged_at, i.acknowledged_by, i.resolved_at, i.resolved_by, i.resolution, i.note
@@ -157,17 +159,10 @@ async def list_incidents(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    clauses = ["($1::text[] IS NULL OR i.tenant_id = ANY($1))"]
-    args: list[Any] = [tenants]
-    for name, value in filters.items():
-        args.append(value)
-        clauses.append(LIST_FILTERS[name].format(len(args)))
-    if after is not None:
-        args.extend(after)
-        clauses.append(f"(i.opened_at, i.id) < (${len(args) - 1}, ${len(args)})")
+    where, args = keyset_where("i.tenant_id", tenants, LIST_FILTERS, filters, ("i.opened_at", "i.id"), after)
     args.append(limit)
     rows: list[asyncpg.Record] = await conn.fetch(
-        f"SELECT {INCIDENT_COLUMNS} FROM incidents i WHERE {' AND '.join(clauses)}"
+        f"SELECT {INCIDENT_COLUMNS} FROM incidents i WHERE {where}"
         f" ORDER BY i.opened_at DESC, i.id DESC LIMIT ${len(args)}",
         *args,
     )

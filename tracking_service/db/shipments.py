@@ -9,6 +9,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.keyset import keyset_where
+
 SHIPMENT_COLUMNS = """
     tenant_id, id, carrier, tracking_number, sub_carrier, order_id, status, sub_status,
     last_event_at, last_event_status, last_event_sub_status, last_event_description,
@@ -117,18 +119,10 @@ async def search_shipments(
     limit: int,
 ) -> list[asyncpg.Record]:
     """Shipments matching every filter, newest first, keyset-paginated after ``after``."""
-    clauses = ["($1::text[] IS NULL OR tenant_id = ANY($1))"]
-    args: list[Any] = [tenants]
-    for name, value in filters.items():
-        args.append(value)
-        clauses.append(SEARCH_FILTERS[name].format(len(args)))
-    if after is not None:
-        args.extend(after)
-        clauses.append(f"(created_at, id) < (${len(args) - 1}, ${len(args)})")
+    where, args = keyset_where("tenant_id", tenants, SEARCH_FILTERS, filters, ("created_at", "id"), after)
     args.append(limit)
     query = (
-        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE {' AND '.join(clauses)}"
-        f" ORDER BY created_at DESC, id DESC LIMIT ${len(args)}"
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ${len(args)}"
     )
     rows: list[asyncpg.Record] = await conn.fetch(query, *args)
     return rows
