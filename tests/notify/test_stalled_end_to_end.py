@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 
-from tests.conftest import LiveService, make_settings, start_service
+from tests.conftest import LiveService, free_port, make_settings, start_service
 from tests.notify.conftest import Peers, sms_settings
 from tests.notify.test_outbox import dispatcher, register_and_poll, subscribe
 from tracking_service.incidents.service import sweep_once
@@ -51,17 +51,14 @@ async def test_stalled_parcel_notifies_each_channel_once_even_across_a_restart(
     # Restart: a new service process on the same database polls, sweeps and dispatches again.
     settings = make_settings(
         db_dsn,
-        notify_service.services.settings.http.port + 0,
+        free_port(),
         smtp={"host": "127.0.0.1", "port": peers.smtp_port},
         sms=sms_settings(peers, "twilio"),
         notify={"enabled": False},
     )
-    await notify_service.app.shutdown()
     clock = notify_service.clock
     clock.advance(timedelta(hours=6))
-    restarted, runner = await start_service(
-        settings.model_copy(update={"http": settings.http.model_copy(update={"port": settings.http.port + 1})}), clock
-    )
+    restarted, runner = await start_service(settings, clock)
     try:
         svc = restarted.services
         async with restarted.client() as admin:
