@@ -347,3 +347,10 @@ class AuditQuery(Strict):
     key_id: UUID | None = None
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=200)
+
+
+class StatsQuery(Strict):
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+    tenant: str | None = Field(default=None, max_length=63)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)

@@ -111,6 +111,16 @@ ROUTES: list[
     ),
     ("post", "/v1/deliveries/{delivery_id}/replay", "Replay a delivery (admin)", True, None, None, 200, None),
     ("get", "/v1/audit", "Audit log (admin)", True, None, api.AuditQuery, 200, api.Page),
+    (
+        "get",
+        "/v1/stats",
+        "Counts by status, incident kind, carrier, intent, hour",
+        True,
+        None,
+        api.StatsQuery,
+        200,
+        None,
+    ),
     ("post", "/v1/webhooks/carriers/{carrier}", "Carrier push (carrier's own signing)", False, None, None, 200, None),
 ]
 
@@ -138,6 +148,7 @@ _MODELS = [
     api.Subscription,
     api.DeliverySearch,
     api.AuditQuery,
+    api.StatsQuery,
 ]
 
 

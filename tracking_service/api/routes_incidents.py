@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
-from schemas.api import EstimateQuery, IncidentNote, IncidentSearch
+from schemas.api import EstimateQuery, IncidentNote, IncidentSearch, StatsQuery
 from tracking_service import metrics
 from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
@@ -14,8 +15,10 @@ from tracking_service.api.pagination import after_cursor, list_scope, page_respo
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import incidents as sql
 from tracking_service.db import outbox
+from tracking_service.db import stats as stats_sql
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
+from tracking_service.timezones import is_valid_timezone
 
 routes = web.RouteTableDef()
 
@@ -87,3 +90,27 @@ async def estimates(request: web.Request) -> web.Response:
             "min_samples": svc.estimator.min_samples,
         }
     )
+
+
+@routes.get("/v1/stats")
+async def stats(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    query = parse_query(request, StatsQuery)
+    if not is_valid_timezone(query.timezone):
+        raise Problem(
+            422,
+            "Validation Failed",
+            f"unknown time zone {query.timezone!r}",
+            [{"loc": ["query", "timezone"], "msg": "not an IANA time zone", "type": "value_error"}],
+        )
+    svc = services(request)
+    end = query.to or svc.clock.now()
+    start = query.from_ or end - timedelta(days=7)
+    if start >= end:
+        raise Problem(
+            422,
+            "Validation Failed",
+            "`from` must be before `to`",
+            [{"loc": ["query", "from"], "msg": "after `to`", "type": "value_error"}],
+        )
+    return json_response(await stats_sql.stats(svc.db, list_scope(principal, query.tenant), start, end, query.timezone))
