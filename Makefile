@@ -10,7 +10,7 @@ export TRACKING_DEMO ?= true
 export TRACKING_DEMO_KEY ?= demo-agent-key
 export TRACKING_BOOTSTRAP_ADMIN_KEY ?= demo-admin-key
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m tracking_service serve
 
-test: $(STAMP)
+# The console's browser tests drive Debian's chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "make: installing Debian's chromium for the console browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; } \
+		|| { echo "make: ERROR: chromium is missing and could not be installed (apt-get install chromium)"; exit 1; }
+
+test: $(STAMP) chromium
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)

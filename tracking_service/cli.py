@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = SystemClock()
     if args.command == "serve":
         app = create_app(settings)
-        print(f"tracking-service on http://{settings.http.host}:{settings.http.port}/", flush=True)
+        base = f"http://{settings.http.host}:{settings.http.port}"
+        print(f"tracking-service on {base}/  (agent console: {base}/console/)", flush=True)
         if settings.demo and settings.demo_key is not None:
             print(f"demo shop 'demo', agent API key: {settings.demo_key.get_secret_value()}", flush=True)
         web.run_app(app, host=settings.http.host, port=settings.http.port, print=None)

@@ -29,6 +29,7 @@ from tracking_service.audit import AuditLog
 from tracking_service.bootstrap import ensure_bootstrap
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
+from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.estimates import Estimator
 from tracking_service.notify.dispatcher import Dispatcher
@@ -60,6 +61,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_notify.routes)
     app.router.add_routes(routes_answers.routes)
     app.router.add_routes(routes_claims.routes)
+    app.router.add_routes(console_routes.routes)
     if settings.sandbox:
         key = settings.carriers.sandbox.key
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))

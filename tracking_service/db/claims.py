@@ -129,3 +129,15 @@ async def matching_incident(
         kind,
     )
     return value
+
+
+async def list_claims(
+    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, limit: int
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE ($1::text[] IS NULL OR c.tenant_id = ANY($1))"
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
+        tenants,
+        limit,
+    )
+    return rows
