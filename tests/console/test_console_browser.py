@@ -51,7 +51,7 @@ async def agent_key(service: LiveService, admin: httpx.AsyncClient) -> str:
 
 @pytest.mark.timeout(180)
 async def test_agent_searches_copies_an_answer_and_acknowledges(service: LiveService, agent_key: str) -> None:
-    assert Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM}: `make test` installs Debian's chromium"
+    assert Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM}: `make test` installs Debian's chromium"  # noqa: ASYNC240
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
