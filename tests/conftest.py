@@ -92,7 +92,10 @@ def make_settings(db_dsn: str, port: int, **overrides: object) -> Settings:
         "sandbox": True,
         "bootstrap_admin_key": ADMIN_KEY,
         "http": {"host": "127.0.0.1", "port": port},
+        # Tests drive the poller, dispatcher and sweep themselves; no background ticks.
         "polling": {"enabled": False, "retry_base_seconds": 0.01, "retry_max_wait_seconds": 2.0},
+        "notify": {"enabled": False},
+        "incidents": {"sweep_seconds": 86400},
         "carriers": {"sandbox": {"secret": SANDBOX_PUSH_SECRET, "concurrency": 8, "rate_per_second": 500}},
         "db_pool_min": 1,
         "db_pool_max": 5,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 from aiohttp import web
@@ -32,10 +32,12 @@ from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.estimates import Estimator
+from tracking_service.incidents.service import sweep_once
 from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
 from tracking_service.resilience import KeyRateLimiter
+from tracking_service.retention import purge_pii
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_carriers)
-    if run_scheduler and settings.polling.enabled:
+    if run_scheduler:
         app.cleanup_ctx.append(_scheduler)
     return app
 
@@ -110,21 +112,55 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
     await svc.client.aclose()
 
 
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+class Jobs:
+    """Runs the periodic jobs as tracked tasks, so shutdown can let in-flight work finish."""
+
+    def __init__(self) -> None:
+        self.running: set[asyncio.Task[object]] = set()
+
+    def tracked(self, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task: asyncio.Task[object] = asyncio.ensure_future(job())
+            self.running.add(task)
+            try:
+                await asyncio.shield(task)
+            finally:
+                self.running.discard(task)
+
+        return run
+
+    async def drain(self, grace_seconds: float) -> None:
+        """Wait for in-flight jobs; claimed work not finished by then keeps its lease and is re-claimed."""
+        if self.running:
+            await asyncio.wait(set(self.running), timeout=grace_seconds)
+
+
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     svc = app[SERVICES]
-    assert svc.poller is not None
-    poller = svc.poller
+    settings = svc.settings
+    assert svc.poller is not None and svc.dispatcher is not None
+    jobs = Jobs()
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        poller.poll_once,
-        "interval",
-        seconds=svc.settings.polling.tick_seconds,
-        id="poll_once",
-        max_instances=1,
-        coalesce=True,
-    )
+
+    def every(seconds: float, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        scheduler.add_job(jobs.tracked(job), "interval", seconds=seconds, id=name, max_instances=1, coalesce=True)
+
+    async def sweep() -> None:
+        await sweep_once(svc.db, svc.clock.now(), svc.estimator, settings.incidents.sweep_batch_size)
+
+    async def purge() -> None:
+        await purge_pii(svc.db, svc.clock.now(), settings.security.retention_days)
+
+    if settings.polling.enabled:
+        every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)
+    if settings.notify.enabled:
+        every(settings.notify.tick_seconds, "dispatch_once", svc.dispatcher.dispatch_once)
+    every(settings.incidents.sweep_seconds, "incident_sweep", sweep)
+    every(6 * 3600, "retention_purge", purge)
     scheduler.start()
     yield
     scheduler.shutdown(wait=False)
-    # Let an in-flight poll finish (its lease would otherwise only expire after lease_seconds).
-    await asyncio.sleep(0)
+    await jobs.drain(SHUTDOWN_GRACE_SECONDS)
