@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from schemas.api import Role
 
@@ -34,3 +36,32 @@ class Principal:
 
     def can_see(self, tenant_id: str) -> bool:
         return self.tenants is None or tenant_id in self.tenants
+
+
+class KeyCache:
+    """Recently seen keys by hash, so a lookup costs no extra database round trip.
+
+    A key revoked in the database stops working within ``ttl_seconds`` on every replica; 0 disables the cache.
+    Only known keys are cached, and the cache is emptied when full, so unknown keys cannot grow it.
+    """
+
+    def __init__(self, ttl_seconds: float = 5.0, max_entries: int = 10_000) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[bytes, tuple[float, Any]] = {}
+
+    def get(self, key_hash: bytes) -> Any | None:
+        entry = self._entries.get(key_hash)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            del self._entries[key_hash]
+            return None
+        return entry[1]
+
+    def put(self, key_hash: bytes, row: Any) -> None:
+        if self.ttl_seconds <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key_hash] = (time.monotonic() + self.ttl_seconds, row)

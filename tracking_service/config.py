@@ -83,6 +83,9 @@ class ClaimSettings(BaseModel):
 class SecuritySettings(BaseModel):
     rate_limit_per_second: float = Field(default=50.0, gt=0, description="per API key, per replica")
     rate_limit_burst: int = Field(default=100, ge=1)
+    key_cache_seconds: float = Field(
+        default=5.0, ge=0, description="a key revoked in the database stops working within this; 0 = no cache"
+    )
     retention_days: int = Field(default=90, ge=1, description="buyer PII of delivered/returned parcels is purged after")
     previous_pii_keys: list[SecretStr] = Field(default_factory=list, description="old TRACKING_PII_KEY values")
 

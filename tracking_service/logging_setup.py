@@ -1,12 +1,34 @@
-"""Structured JSON logs: one object per line, with any ``extra=`` fields included."""
+"""Structured JSON logs: one object per line, with any ``extra=`` fields and the current request id."""
 
 from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+# Set by the HTTP middleware for the task serving a request; tasks it starts inherit it.
+REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def install_request_id() -> None:
+    """Stamp ``request_id`` on every log record created while a request is being served (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "stamps_request_id", False):
+        return
+
+    def stamped(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        request_id = REQUEST_ID.get()
+        if request_id is not None:
+            record.request_id = request_id
+        return record
+
+    stamped.stamps_request_id = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(stamped)
 
 
 class JsonFormatter(logging.Formatter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from datetime import timedelta
 
 import asyncpg
@@ -13,6 +14,7 @@ import pytest
 
 from carriers.sandbox.scenarios import build_parcel
 from tests.conftest import SANDBOX_PUSH_SECRET, LiveService
+from tracking_service.logging_setup import JsonFormatter
 
 
 def _signed(body: bytes, secret: str = SANDBOX_PUSH_SECRET) -> dict[str, str]:
@@ -89,3 +91,20 @@ async def test_push_for_an_unknown_carrier_is_404(service: LiveService) -> None:
     async with httpx.AsyncClient(base_url=service.base_url) as carrier:
         response = await carrier.post("/v1/webhooks/carriers/pigeon", content=b"{}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("given", ["trace-7f3a9c", None])
+async def test_log_lines_carry_the_request_id_the_response_echoes(
+    service: LiveService, caplog: pytest.LogCaptureFixture, given: str | None
+) -> None:
+    caplog.set_level(logging.WARNING)
+    headers = {"Content-Type": "application/json", **({"X-Request-Id": given} if given else {})}
+    async with httpx.AsyncClient(base_url=service.base_url) as carrier:
+        response = await carrier.post("/v1/webhooks/carriers/sandbox", content=b"{}", headers=headers)
+    assert response.status_code == 401
+    request_id = response.headers["X-Request-Id"]
+    assert request_id == given if given else len(request_id) > 8
+    rejected = [r for r in caplog.records if r.getMessage() == "carrier push rejected"]
+    assert [r.request_id for r in rejected] == [request_id]  # type: ignore[attr-defined]
+    line = json.loads(JsonFormatter().format(rejected[0]))
+    assert line["request_id"] == request_id and line["carrier"] == "sandbox"

@@ -26,6 +26,7 @@ from tracking_service.api import (
 from tracking_service.api.context import SERVICES, Services
 from tracking_service.api.middleware import problem_middleware
 from tracking_service.audit import AuditLog
+from tracking_service.auth import KeyCache
 from tracking_service.bootstrap import ensure_bootstrap
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
@@ -33,6 +34,7 @@ from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
+from tracking_service.logging_setup import install_request_id
 from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bool = True) -> web.Application:
     """Build the application; pools, clients and the scheduler start in its cleanup contexts."""
+    install_request_id()
     app = web.Application(middlewares=[problem_middleware], client_max_size=settings.http.max_body_bytes)
     svc = Services(
         settings=settings,
@@ -54,6 +57,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     )
     svc.estimator = Estimator(settings.incidents.min_lane_samples)
     svc.rate_limiter = KeyRateLimiter(settings.security.rate_limit_per_second, settings.security.rate_limit_burst)
+    svc.keys = KeyCache(settings.security.key_cache_seconds)
     app[SERVICES] = svc
     app.router.add_routes(routes_system.routes)
     app.router.add_routes(routes_admin.routes)

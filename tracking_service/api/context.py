@@ -10,6 +10,7 @@ from aiohttp import web
 
 from carriers.base import CarrierAdapter
 from tracking_service.audit import AuditLog
+from tracking_service.auth import KeyCache
 from tracking_service.clock import Clock
 from tracking_service.config import Settings
 from tracking_service.estimates import Estimator
@@ -31,6 +32,7 @@ class Services:
     adapters: dict[str, CarrierAdapter] = field(default_factory=dict)
     estimator: Estimator = field(default_factory=Estimator)
     rate_limiter: KeyRateLimiter = field(default_factory=lambda: KeyRateLimiter(50.0, 100))
+    keys: KeyCache = field(default_factory=KeyCache)
     audit_log: AuditLog | None = None
 
     @property

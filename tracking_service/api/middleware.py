@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
+import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,6 +22,7 @@ from tracking_service.api.problems import Problem, from_validation, not_found, p
 from tracking_service.audit import AuditEntry
 from tracking_service.auth import Principal, hash_key
 from tracking_service.db.keys import find_key
+from tracking_service.logging_setup import REQUEST_ID
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +40,21 @@ _HTTP_TITLES = {
 }
 
 
+_REQUEST_PREFIX = secrets.token_hex(4)
+_request_numbers = itertools.count(1)
+
+
+def _request_id(given: str | None) -> str:
+    """The caller's X-Request-Id when it is a sane token, else a new one (unique per process, cheap)."""
+    if given and len(given) <= 128 and given.isascii() and given.isprintable():
+        return given
+    return f"{_REQUEST_PREFIX}-{next(_request_numbers):x}"
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    request_id = _request_id(request.headers.get("X-Request-Id"))
+    REQUEST_ID.set(request_id)
     started = time.perf_counter()
     route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
     try:
@@ -53,7 +68,7 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else f"{title}: {request.path}"
         response = problem_response(Problem(exc.status, title, detail))
     except Exception:
-        log.exception("unhandled error", extra={"request_id": request_id, "path": request.path})
+        log.exception("unhandled error", extra={"path": request.path})
         response = problem_response(Problem(500, "Internal Server Error", f"request {request_id} failed"))
     response.headers["X-Request-Id"] = request_id
     principal = request.get(PRINCIPAL)
@@ -90,7 +105,13 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
             "send `Authorization: Bearer <key>`",
             headers={"WWW-Authenticate": 'Bearer realm="tracking-service"'},
         )
-    row = await find_key(services(request).db, hash_key(key.strip()))
+    svc = services(request)
+    key_hash = hash_key(key.strip())
+    row = svc.keys.get(key_hash)
+    if row is None:
+        row = await find_key(svc.db, key_hash)
+        if row is not None:
+            svc.keys.put(key_hash, row)
     if row is None:
         raise Problem(
             401,
@@ -101,7 +122,6 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
     role = Role(row["role"])
     principal = Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
     request[PRINCIPAL] = principal
-    svc = services(request)
     wait = svc.rate_limiter.take(principal.key_id)
     if wait > 0:
         raise Problem(

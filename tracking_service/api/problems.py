@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from tracking_service.jsonutil import dumps
+from tracking_service.jsonutil import dumps_bytes
 
 PROBLEM_TYPE = "https://tracking-service.dev/problems/"
 
@@ -45,7 +45,9 @@ def from_validation(exc: ValidationError, where: str = "body") -> Problem:
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(text=dumps(data), status=status, content_type="application/json", headers=headers)
+    return web.Response(
+        body=dumps_bytes(data), status=status, content_type="application/json", charset="utf-8", headers=headers
+    )
 
 
 def problem_response(problem: Problem) -> web.Response:
@@ -59,5 +61,9 @@ def problem_response(problem: Problem) -> web.Response:
     if problem.errors is not None:
         body["errors"] = problem.errors
     return web.Response(
-        text=dumps(body), status=problem.status, content_type="application/problem+json", headers=problem.headers
+        body=dumps_bytes(body),
+        status=problem.status,
+        content_type="application/problem+json",
+        charset="utf-8",
+        headers=problem.headers,
     )

@@ -42,7 +42,17 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("json", encoder=encode_json, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pool release hook replacing asyncpg's default ``RESET ALL; UNLISTEN *; …`` round trip.
+
+    asyncpg still rolls back a transaction left open; the service sets no session state, LISTENs nowhere and
+    holds advisory locks only inside ``migrate`` (released there), so there is nothing else to reset.
+    """
+
+
 async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init_connection)
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=init_connection, reset=_keep_session
+    )
     assert pool is not None
     return pool

@@ -1,0 +1,47 @@
+"""Known keys are cached for a few seconds; a key revoked in the database stops working within that time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tests.conftest import create_key, create_tenant, free_port, make_settings, start_service
+from tracking_service.auth import KeyCache, hash_key
+from tracking_service.clock import FrozenClock
+
+
+@pytest.mark.parametrize("ttl", [0.0, 0.3])
+async def test_revoked_key_is_refused_within_the_cache_time(db_dsn: str, clock: FrozenClock, ttl: float) -> None:
+    live, runner = await start_service(make_settings(db_dsn, free_port(), security={"key_cache_seconds": ttl}), clock)
+    try:
+        async with live.client() as admin:
+            await create_tenant(admin, "shop-a")
+            key = await create_key(admin, "agent", ["shop-a"])
+        async with live.client(key) as agent:
+            assert (await agent.get("/v1/shipments")).status_code == 200
+            await live.services.db.execute("UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1", hash_key(key))
+            await asyncio.sleep(ttl + 0.05)
+            refused = await agent.get("/v1/shipments")
+    finally:
+        await runner.cleanup()
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "the API key is unknown or revoked"
+
+
+def test_cache_expires_entries_and_stays_bounded() -> None:
+    cache = KeyCache(ttl_seconds=60, max_entries=3)
+    for n in range(3):
+        cache.put(bytes([n]), {"n": n})
+    assert cache.get(b"\x01") == {"n": 1}
+    cache.put(b"\x09", {"n": 9})  # full: emptied, then the new entry
+    assert cache.get(b"\x01") is None and cache.get(b"\x09") == {"n": 9}
+    short = KeyCache(ttl_seconds=0.01)
+    short.put(b"x", {"n": 0})
+    assert short.get(b"x") == {"n": 0}
+    time.sleep(0.02)
+    assert short.get(b"x") is None
+    disabled = KeyCache(ttl_seconds=0)
+    disabled.put(b"x", {"n": 0})
+    assert disabled.get(b"x") is None
