@@ -108,6 +108,10 @@ class Poller:
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.estimator = estimator or Estimator()
 
+    async def release_unfinished(self) -> int:
+        """On shutdown, after the grace period: hand back claims whose poll did not finish."""
+        return await sql.release_unfinished(self.pool, self.owner, self.clock.now(), self.settings.lease_seconds)
+
     async def poll_once(self) -> PollReport:
         """Claim one batch of due shipments and poll them."""
         now = self.clock.now()

@@ -127,3 +127,18 @@ async def test_deleted_subscription_dead_letters_instead_of_sending(
     await notify_shop.delete(f"/v1/subscriptions/{sub['id']}")
     report = await dispatcher(notify_service).dispatch_once()
     assert report.dead == 1 and peers.webhooks == []
+
+
+async def test_shutdown_hands_an_unsettled_notice_back_at_once_with_its_id(
+    notify_service: LiveService, notify_shop: httpx.AsyncClient, peers: Peers
+) -> None:
+    await subscribe(notify_shop, peers, ["incident.opened"])
+    await register_and_poll(notify_service, notify_shop, "SBX-STALLED-0704")
+    svc = notify_service.services
+    stopping = Dispatcher(svc.db, svc.client, svc.settings, svc.clock, svc.vault, svc.estimator)  # type: ignore[arg-type]
+    async with svc.db.acquire() as conn:  # claimed by the replica that is stopping, delivery still in flight
+        [in_flight] = await outbox_sql.claim_due(conn, svc.clock.now(), 10, 120, stopping.owner)
+    assert await dispatcher(notify_service).release_unfinished() == 0, "another owner's claim is not ours to hand back"
+    assert await stopping.release_unfinished() == 1
+    assert (await dispatcher(notify_service).dispatch_once()).delivered == 1  # no lease wait: the clock did not move
+    assert [h["id"] for h in peers.webhooks] == [str(in_flight["id"])]

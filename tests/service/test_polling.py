@@ -16,6 +16,7 @@ from carriers.errors import CarrierUnavailable, NotFound, RateLimited
 from carriers.sandbox.adapter import SandboxAdapter
 from schemas import Status, TrackingQuery, TrackingResult
 from tests.conftest import LiveService
+from tracking_service.api.app import Jobs
 from tracking_service.config import CarrierSettings, PollingSettings
 from tracking_service.db import polling as sql
 from tracking_service.polling import Poller, build_lanes, next_poll_delay
@@ -159,3 +160,57 @@ async def test_claim_query_reads_due_shipments_through_the_partial_index(service
         await conn.execute("ANALYZE shipments")
         plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN " + CLAIM_DUE_SQL, NOW, 500, 120.0, [], "x"))
     assert "shipments_due_idx" in plan, plan
+
+
+class HangingSandbox(SandboxAdapter):
+    """A carrier call that never answers until the test lets it."""
+
+    def __init__(self, config: CarrierConfig) -> None:
+        super().__init__(config)
+        self.called = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def track(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
+    ) -> Mapping[str, TrackingResult | NotFound]:
+        self.called.set()
+        await self.answer.wait()
+        return await super().track(client, queries)
+
+
+async def test_shutdown_waits_for_in_flight_polls_then_hands_back_the_rest(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    numbers = [f"SBX-IN_TRANSIT-{n}" for n in range(5)]
+    await _register(shop, numbers)
+    hanging = HangingSandbox(CarrierConfig(base_url=service.base_url))
+    stopping = _poller(service, hanging)
+    jobs = Jobs()
+    in_flight = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
+    await asyncio.wait_for(hanging.called.wait(), 5)
+    started = asyncio.get_running_loop().time()
+    await jobs.drain(0.2)  # the grace period runs out with the poll still waiting on its carrier
+    assert 0.2 <= asyncio.get_running_loop().time() - started < 1 and not in_flight.done()
+    assert await stopping.release_unfinished() == 5
+    other = CountingSandbox(CarrierConfig(base_url=service.base_url))
+    report = await _poller(service, other).poll_once()  # at once: the clock has not moved past any lease
+    assert report.claimed == 5 and set(other.asked) == set(numbers)
+    hanging.answer.set()
+    await in_flight  # the late poll's results are stored (deduplicated) but it no longer holds the lease
+    assert await stopping.release_unfinished() == 0
+
+
+async def test_shutdown_lets_a_poll_that_finishes_within_the_grace_store_its_results(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    await _register(shop, ["SBX-DELIVERED-77"])
+    slow = HangingSandbox(CarrierConfig(base_url=service.base_url))
+    stopping = _poller(service, slow)
+    jobs = Jobs()
+    in_flight = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
+    await asyncio.wait_for(slow.called.wait(), 5)
+    asyncio.get_running_loop().call_later(0.1, slow.answer.set)
+    await jobs.drain(5)
+    assert in_flight.done() and await stopping.release_unfinished() == 0
+    [shipment] = (await shop.get("/v1/shipments")).json()["items"]
+    assert shipment["status"] == "delivered"

@@ -137,7 +137,7 @@ class Jobs:
         return run
 
     async def drain(self, grace_seconds: float) -> None:
-        """Wait for in-flight jobs; claimed work not finished by then keeps its lease and is re-claimed."""
+        """Wait up to ``grace_seconds`` for in-flight jobs to finish."""
         if self.running:
             await asyncio.wait(set(self.running), timeout=grace_seconds)
 
@@ -168,3 +168,10 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     yield
     scheduler.shutdown(wait=False)
     await jobs.drain(SHUTDOWN_GRACE_SECONDS)
+    # Whatever is still in flight is handed back so another replica takes it at once, not after the lease.
+    released = {
+        "shipments": await svc.poller.release_unfinished(),
+        "notices": await svc.dispatcher.release_unfinished(),
+    }
+    if any(released.values()):
+        log.warning("released unfinished work at shutdown", extra=released)

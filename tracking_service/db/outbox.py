@@ -130,6 +130,17 @@ async def defer(conn: asyncpg.Connection, tenant_id: str, notice_id: uuid.UUID, 
     )
 
 
+async def release_unfinished(conn: asyncpg.Pool | asyncpg.Connection, owner: str, now: datetime) -> int:
+    """Shutdown: notices this owner claimed but did not settle are due again now (same id, so at most one resend)."""
+    result: str = await conn.execute(
+        "UPDATE outbox SET next_attempt_at = $2, lease_owner = NULL"
+        " WHERE status = 'pending' AND next_attempt_at > $2 AND lease_owner = $1",
+        owner,
+        now,
+    )
+    return int(result.split()[-1])
+
+
 async def list_notices(
     conn: asyncpg.Connection | asyncpg.Pool,
     tenants: list[str] | None,

@@ -117,3 +117,19 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
         now,
         owner,
     )
+
+
+async def release_unfinished(
+    conn: asyncpg.Pool | asyncpg.Connection, owner: str, now: datetime, lease_seconds: float
+) -> int:
+    """Shutdown: make shipments this owner claimed but did not finish due now (through the due index)."""
+    result: str = await conn.execute(
+        """
+        UPDATE shipments SET next_poll_at = $2, lease_owner = NULL
+        WHERE next_poll_at > $2 AND next_poll_at <= $2 + make_interval(secs => $3) AND lease_owner = $1
+        """,
+        owner,
+        now,
+        lease_seconds,
+    )
+    return int(result.split()[-1])

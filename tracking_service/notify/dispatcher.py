@@ -94,6 +94,10 @@ class Dispatcher:
         self.sms = sms_provider(settings.sms)
         self._semaphore = asyncio.Semaphore(settings.notify.concurrency)
 
+    async def release_unfinished(self) -> int:
+        """On shutdown, after the grace period: hand back notices whose delivery did not settle."""
+        return await sql.release_unfinished(self.pool, self.owner, self.clock.now())
+
     async def dispatch_once(self) -> DispatchReport:
         now = self.clock.now()
         async with self.pool.acquire() as conn:
