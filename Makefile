@@ -28,6 +28,10 @@ chromium:
 		echo "make: installing Debian's chromium for the console browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; } \
 		|| { echo "make: ERROR: chromium is missing and could not be installed (apt-get install chromium)"; exit 1; }
+	@test -n "$$(fc-list :lang=zh 2>/dev/null)" || { \
+		echo "make: installing a CJK font so console screenshots show Chinese text"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 \
+		|| echo "make: warning: no CJK font (apt-get install fonts-wqy-zenhei); screenshots will show boxes"; }
 
 test: $(STAMP) chromium
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -79,6 +79,8 @@ async def test_agent_searches_copies_an_answer_and_acknowledges(service: LiveSer
         await page.get_by_role("link", name="en", exact=True).click()
         english = await page.locator("#answer").inner_text()
         assert english.startswith("Hi 张*")
+        timeline = await page.locator("ul.timeline").inner_text()
+        assert " CST" in timeline and "+00:00" not in timeline  # scan times in the shop's zone (Asia/Shanghai)
         await page.click("#copy")
         await page.wait_for_selector("#copied:has-text('copied')")
         assert (await page.evaluate("navigator.clipboard.readText()")).strip() == english.strip()

@@ -9,9 +9,10 @@ import hmac
 import re
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
@@ -41,6 +42,26 @@ TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 routes = web.RouteTableDef()
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def _local(value: str | datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """A time as agents of the shop read it: in the shop's time zone, to the minute."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+TEMPLATES.filters["local"] = _local
+
+
+async def _zones(svc: Services, principal: Principal) -> dict[str, str]:
+    """Each shop's time zone, for the shops this agent works for."""
+    rows = await svc.db.fetch(
+        "SELECT id, timezone FROM tenants WHERE $1::text[] IS NULL OR id = ANY($1)", principal.scope
+    )
+    return {r["id"]: r["timezone"] for r in rows}
 
 
 def _token(svc: Services, value: str) -> str:
@@ -124,7 +145,15 @@ async def search(request: web.Request) -> web.Response:
             for row in await shipments_sql.search_shipments(svc.db, principal.scope, f, None, 50):
                 found[str(row["id"])] = row
         results = [await shipment_view(svc, row) for row in found.values()]
-    return _render("search.html", agent=principal, csrf=csrf, page="search", q=q, results=results)
+    return _render(
+        "search.html",
+        agent=principal,
+        csrf=csrf,
+        page="search",
+        q=q,
+        results=results,
+        zones=await _zones(svc, principal),
+    )
 
 
 @routes.get("/console/shipments/{shipment_id}")
@@ -156,6 +185,7 @@ async def shipment(request: web.Request) -> web.Response:
         locale=locale,
         intents=[i.value for i in Intent if i is not Intent.UNKNOWN],
         locales=LOCALES,
+        zones=await _zones(svc, principal),
     )
 
 
@@ -172,6 +202,7 @@ async def incidents(request: web.Request) -> web.Response:
         page="incidents",
         status=status,
         incidents=[incident_view(r) for r in rows],
+        zones=await _zones(services(request), principal),
     )
 
 
@@ -217,6 +248,7 @@ async def claims(request: web.Request) -> web.Response:
         claims=[claim_view(r) for r in rows],
         moves={state: sorted(targets) for state, targets in TRANSITIONS.items()},
         error=request.query.get("e"),
+        zones=await _zones(services(request), principal),
     )
 
 
