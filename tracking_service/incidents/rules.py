@@ -9,22 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from schemas.api import Thresholds
+from schemas.api import IncidentKind, Thresholds
 
-
-class Kind(StrEnum):
-    DELAYED = "delayed"
-    STALLED = "stalled"
-    LOST = "lost"
-    DAMAGED = "damaged"
-    DELIVERY_FAILED = "delivery_failed"
-    RETURNED_TO_SENDER = "returned_to_sender"
-    CUSTOMS_HOLD = "customs_hold"
-    ADDRESS_ISSUE = "address_issue"
-    DELIVERY_DISPUTED = "delivery_disputed"
+Kind = IncidentKind  # the rules speak the API's incident vocabulary
 
 
 TERMINAL = frozenset({"delivered", "returned", "expired"})
