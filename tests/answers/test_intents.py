@@ -11,6 +11,8 @@ import pytest
 from tracking_service.answers.context import Intent
 from tracking_service.answers.intents import detect_intent, detect_script
 
+# The first 166 messages were written alongside the rules; the rest were written in blind rounds, each
+# measured before the rules saw it (first-sight accuracy per round is in the issue notes), then kept here.
 MESSAGES = [json.loads(line) for line in (Path(__file__).parent / "messages.jsonl").read_text().splitlines()]
 
 
