@@ -73,6 +73,7 @@ _SHOWN_DELIVERED = _rx(
     r"porch",
     r"mailbox",
     r"\bdoor(step)?\b",
+    r"已(经)?取(件|货|走|出)",
 )
 _NOT_HAVE = _rx(
     r"没(有)?(收|拿|取|见|看)到",
@@ -122,6 +123,11 @@ _NOT_HAVE = _rx(
     r"did not receive",
     r"(家里|家|这里|柜子里|门口|信箱)(也)?没(有)?(?!人)",
     r"not in (my|the)",
+    r"不在(他们|那|这|柜)",
+    r"(件|包裹|快递|东西)不在",
+    r"没(有)?去(领|拿|取)",
+    r"(didn\'t|did not|never) sign",
+    r"no record",
 )
 _SOMEONE_ELSE = _rx(
     r"(别人|他人|不是我|陌生人|谁)(帮我)?(签|代签|签收|收)",
@@ -188,6 +194,9 @@ _DAMAGED = _rx(
     r"(有|个|破)(个)?洞",
     r"\bdent",
     r"受潮",
+    r"坏的",
+    r"压得",
+    r"稀巴烂",
 )
 _RETURN = _rx(
     r"退货",
@@ -269,6 +278,7 @@ _CHANGE = _rx(
     r"放(到|在)?(菜鸟)?(驿站|快递柜|丰巢|门卫|前台|物业)就(行|好|可以)",
     r"(send|deliver|ship) (it |this |the parcel |the package )?to "
     r"(my|a|the) (office|work|workplace|school|locker|neighbou?r)",
+    r"拦(一下|下|住)",
 )
 _PRESALE = _rx(
     r"什么时候(能)?(发|出)(货)?",
@@ -327,6 +337,8 @@ _PRESALE = _rx(
     r"(什么|哪家|哪个)快递",
     r"几天(内)?(能|可以)?(寄出|发出|发货|出货)",
     r"when (will|do|does|is|would) (you|my order|the order|it) (be )?(ship|shipped|dispatch|dispatched|sent out)",
+    r"截单",
+    r"shipping (options|methods|rates)",
 )
 _WHEN = _rx(
     r"什么时候(能|会|可以)?(到|送到|送达|派送)",
@@ -454,6 +466,7 @@ _TIME_ASK = _rx(
     r"estimated",
     r"\bby (today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)",
     r"this week",
+    r"\b(today|tomorrow|tonight)\b",
 )
 _ARRIVAL = _rx(
     r"(能|会|可以|才)(收|送|到|拿)",
