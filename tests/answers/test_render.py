@@ -119,8 +119,9 @@ def test_zh_hant_reads_as_traditional_taiwan_wording(intent: Intent) -> None:
     for ctx in CONTEXTS.values():
         text = prepare_answer(ctx, intent, "zh-Hant").text
         # Quoted carrier text is the carrier's own words; everything else must be Taiwan Traditional.
-        ours = re.sub(r"“[^”]*”|（[^）]*）", "", text)
+        ours = re.sub(r"「[^」]*」|（[^）]*）", "", text)
         assert _T2S.convert(ours) == ours, ours
+        assert "“" not in text and "”" not in text, "Taiwan quotes are 「」"
 
 
 def test_empathy_comes_first_and_the_name_is_masked() -> None:

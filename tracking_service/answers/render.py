@@ -37,6 +37,9 @@ def _s2twp() -> opencc.OpenCC:
     return opencc.OpenCC("s2twp")
 
 
+# Taiwan writing quotes with corner brackets: 「…」 and 『…』 inside.
+_TAIWAN_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+
 _EN_SENTENCE_GAP = re.compile(r'([.!?])(?=["A-Z])')
 
 
@@ -63,5 +66,7 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
         body, next_update = _s2twp().convert(body), _s2twp().convert(next_update)
     else:
         body, next_update = _render(intent, locale, ctx, locale)
+    if locale == "zh-Hant":
+        body, next_update = body.translate(_TAIWAN_QUOTES), next_update.translate(_TAIWAN_QUOTES)
     joiner = " " if locale == "en" else ""
     return Answer(intent=intent, locale=locale, text=f"{body}{joiner}{next_update}", next_update=next_update)
