@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import asyncpg
 
 from tests.conftest import with_database
+from tracking_service.db.events import ensure_event_partitions
 from tracking_service.db.migrate import migrate, migration_files
 
 
@@ -45,3 +48,15 @@ async def test_every_tenant_table_leads_its_keys_with_tenant_id(conn: asyncpg.Co
 async def test_events_are_partitioned_by_month(conn: asyncpg.Connection) -> None:
     parts = await conn.fetchval("SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass")
     assert parts >= 13
+
+
+async def test_event_partitions_are_created_ahead_and_receive_their_month(conn: asyncpg.Connection) -> None:
+    now = datetime(2027, 12, 15, tzinfo=UTC)
+    assert await ensure_event_partitions(conn, now) == ["events_2028_01", "events_2028_02", "events_2028_03"]
+    assert await ensure_event_partitions(conn, now) == []
+    await conn.execute(
+        "INSERT INTO events (tenant_id, shipment_id, occurred_at, dedupe_key, status, description, carrier_code,"
+        " source, received_at) VALUES ('t', gen_random_uuid(), '2028-02-10T08:00:00Z', '\\x00', 'in_transit', 'x',"
+        " 'X', 'poll', now())"
+    )
+    assert await conn.fetchval("SELECT tableoid::regclass::text FROM events") == "events_2028_02"

@@ -32,6 +32,7 @@ from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.db.events import ensure_event_partitions
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
 from tracking_service.logging_setup import install_request_id
@@ -85,6 +86,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     svc.pool = await create_pool(dsn, settings.db_pool_min, settings.db_pool_max)
     async with svc.pool.acquire() as conn:
         await migrate(conn)
+        await ensure_event_partitions(conn, svc.clock.now())
         await ensure_bootstrap(conn, settings, svc.clock.now())
     svc.audit_log = AuditLog(svc.pool)
     flusher = asyncio.create_task(svc.audit_log.run())
@@ -155,7 +157,8 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     async def sweep() -> None:
         await sweep_once(svc.db, svc.clock.now(), svc.estimator, settings.incidents.sweep_batch_size)
 
-    async def purge() -> None:
+    async def maintain() -> None:
+        await ensure_event_partitions(svc.db, svc.clock.now())
         await purge_pii(svc.db, svc.clock.now(), settings.security.retention_days)
 
     if settings.polling.enabled:
@@ -163,7 +166,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     if settings.notify.enabled:
         every(settings.notify.tick_seconds, "dispatch_once", svc.dispatcher.dispatch_once)
     every(settings.incidents.sweep_seconds, "incident_sweep", sweep)
-    every(6 * 3600, "retention_purge", purge)
+    every(6 * 3600, "maintenance", maintain)
     scheduler.start()
     yield
     scheduler.shutdown(wait=False)

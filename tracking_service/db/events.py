@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
 from tracking_service.db.incidents import SNAPSHOT_COLUMNS
 from tracking_service.db.lanes import TRANSIT_HOURS, lane_upsert
+
+log = logging.getLogger(__name__)
 
 # Inserts with dedupe, then moves each shipment to its newest *new* event, but only
 # when that event is newer than the shipment's current one: a late older event is
@@ -145,3 +148,38 @@ async def insert_events(
         if r["id"] is not None
     ]
     return int(rows[0]["inserted"]), changes
+
+
+def _month_start(moment: datetime, months_later: int = 0) -> date:
+    index = moment.year * 12 + moment.month - 1 + months_later
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def ensure_event_partitions(
+    conn: asyncpg.Connection | asyncpg.Pool, now: datetime, months_ahead: int = 3
+) -> list[str]:
+    """Create the monthly ``events`` partitions from this month to ``months_ahead`` months on (idempotent).
+
+    Run at start-up and by the maintenance job, so events never pile up in ``events_default``.
+    """
+    created: list[str] = []
+    for offset in range(months_ahead + 1):
+        start, end = _month_start(now, offset), _month_start(now, offset + 1)
+        name = f"events_{start:%Y_%m}"
+        exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name)
+        if exists:
+            continue
+        try:
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF events FOR VALUES FROM ('{start}') TO ('{end}')"
+            )
+        except (asyncpg.DuplicateTableError, asyncpg.UniqueViolationError):
+            continue  # another replica created it at the same moment
+        except asyncpg.CheckViolationError:
+            # events_default already holds rows of that month: they stay there, still correct, only unsplit.
+            log.warning(
+                "events partition not created: rows of that month are in events_default", extra={"partition": name}
+            )
+            continue
+        created.append(name)
+    return created
