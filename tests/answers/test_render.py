@@ -25,6 +25,12 @@ from tracking_service.answers.render import prepare_answer
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 SCAN = LastEvent(NOW - timedelta(hours=30), "in_transit", None, "快件已到达杭州转运中心", "杭州")
 LOCKER = LastEvent(NOW - timedelta(hours=5), "delivered", "delivered_to_locker", "已签收，快递柜代收", "丰巢柜 3号")
+LOCKER_CODE = LastEvent(
+    NOW - timedelta(hours=3), "delivered", "delivered_to_locker", "已放入丰巢快递柜，取件码：38271902", "丰巢柜"
+)
+PICKUP = LastEvent(
+    NOW - timedelta(hours=2), "available_for_pickup", None, "快件已到菜鸟驿站，请凭取件码 5-2-1034 取件", "菜鸟驿站"
+)
 BASE = AnswerContext(
     now=NOW,
     timezone="Asia/Shanghai",
@@ -48,6 +54,8 @@ CONTEXTS = {
         incidents=[OpenIncident("stalled", "open", NOW, {"hours_silent": 96})],
     ),
     "locker": replace(BASE, status="delivered", last_event=LOCKER, delivered_event=LOCKER),
+    "locker with code": replace(BASE, status="delivered", last_event=LOCKER_CODE, delivered_event=LOCKER_CODE),
+    "pickup point": replace(BASE, status="available_for_pickup", last_event=PICKUP),
     "claim in window": replace(
         BASE,
         status="exception",
@@ -155,3 +163,22 @@ def test_damage_claim_past_its_window_is_said_honestly() -> None:
 def test_hand_written_zh_hant_template_overrides_the_conversion() -> None:
     text = prepare_answer(BASE, Intent.UNKNOWN, "zh-Hant").text
     assert text.startswith("您好，謝謝您的留言")
+
+
+@pytest.mark.parametrize(
+    ("name", "intent", "code"),
+    [
+        ("locker with code", Intent.NOT_RECEIVED, "38271902"),
+        ("pickup point", Intent.WHERE_IS_MY_PARCEL, "5-2-1034"),
+        ("pickup point", Intent.NOT_RECEIVED, "5-2-1034"),
+    ],
+)
+def test_the_carriers_pickup_code_is_handed_on(name: str, intent: Intent, code: str) -> None:
+    zh = prepare_answer(CONTEXTS[name], intent, "zh-Hans").text
+    en = prepare_answer(CONTEXTS[name], intent, "en").text
+    assert f"取件码是{code}" in zh and f"pickup code is {code}" in en
+
+
+def test_no_pickup_code_is_invented() -> None:
+    zh = prepare_answer(CONTEXTS["locker"], Intent.NOT_RECEIVED, "zh-Hans").text
+    assert "取件码" not in zh and "取件短信" in zh

@@ -6,6 +6,7 @@ Every phrase is built only from the ``AnswerContext``: a missing fact becomes a 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -118,6 +119,24 @@ def duration(hours: int, locale: str) -> str:
     return f"{days} days" if en else f"{days}天"
 
 
+# "取件码 5-2-1034", "取货码：38271902", "pickup code 4411" in the carrier's own scan text.
+_PICKUP_CODE = re.compile(
+    r"(?:取件码|取货码|提货码|取件碼|取貨碼|提貨碼|pick-?up code|collection code)\s*(?:[:：]|是|为|為)?\s*"
+    r"([A-Za-z0-9][A-Za-z0-9-]{2,15})",
+    re.IGNORECASE,
+)
+
+
+def pickup_code(ctx: AnswerContext) -> str | None:
+    """The pickup code the carrier sent with a locker / pickup-point scan, if it sent one."""
+    for event in (ctx.delivered_event, ctx.last_event):
+        if event and event.status in ("available_for_pickup", "delivered"):
+            found = _PICKUP_CODE.search(event.description)
+            if found:
+                return found.group(1)
+    return None
+
+
 def scan(event: LastEvent, ctx: AnswerContext, locale: str) -> dict[str, str]:
     return {
         "what": event.description,
@@ -151,6 +170,7 @@ def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
         "last": scan(ctx.last_event, ctx, locale) if ctx.last_event else None,
         "delivered": scan(ctx.delivered_event, ctx, locale) if ctx.delivered_event else None,
         "delivered_sub": ctx.delivered_event.sub_status if ctx.delivered_event else None,
+        "pickup_code": pickup_code(ctx),
         "eta": eta,
         "lane": (
             {
