@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -179,9 +179,27 @@ class DeskSettings(Strict):
     credentials: dict[str, str] = Field(default_factory=dict, max_length=10)
 
 
+class ShippingPolicy(Strict):
+    """What presale answers ("多久发货", "发什么快递") may say about the shop's dispatch."""
+
+    carriers: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{2,32}$")]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="carrier or Kuaidi100 com codes the shop ships with, e.g. zhongtong, shunfeng; "
+        "empty: the carriers of its recent parcels",
+    )
+    cutoff: str | None = Field(
+        default=None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="orders paid before this local time ship the same day",
+    )
+    dispatch_days: int | None = Field(default=None, ge=0, le=30, description="ships within this many days")
+
+
 class TenantSettings(Strict):
     thresholds: Thresholds = Thresholds()
     quiet_hours: QuietHours = QuietHours()
+    shipping: ShippingPolicy = ShippingPolicy()
     channels: list[Channel] = Field(default_factory=list, max_length=2, description="buyer notice channels")
     desk: DeskSettings | None = None
 

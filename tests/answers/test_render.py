@@ -18,6 +18,7 @@ from tracking_service.answers.context import (
     Lane,
     LastEvent,
     OpenIncident,
+    ShippingInfo,
 )
 from tracking_service.answers.phrases import ago, duration, when
 from tracking_service.answers.render import prepare_answer
@@ -77,6 +78,7 @@ CONTEXTS = {
         status=None,
         last_event=None,
         lane=Lane(30, 50, 40),
+        shipping=ShippingInfo(["zhongtong", "shunfeng"], "16:00", 2),
         sub_carrier=None,
         carrier="sandbox",
     ),
@@ -104,6 +106,8 @@ def allowed_numbers(ctx: AnswerContext, locale: str) -> set[str]:
         texts.append(when(ctx.claim.deadline_at, ctx, locale))
     if ctx.return_shipment:
         texts += list(allowed_numbers(ctx.return_shipment, locale))
+    if ctx.shipping:
+        texts += [ctx.shipping.cutoff or "", str(ctx.shipping.dispatch_days)]
     return {n for text in texts for n in re.findall(r"\d+", text)} | {"1"}  # "不到1小时前"
 
 
@@ -182,3 +186,12 @@ def test_the_carriers_pickup_code_is_handed_on(name: str, intent: Intent, code: 
 def test_no_pickup_code_is_invented() -> None:
     zh = prepare_answer(CONTEXTS["locker"], Intent.NOT_RECEIVED, "zh-Hans").text
     assert "取件码" not in zh and "取件短信" in zh
+
+
+def test_presale_answer_quotes_the_shops_dispatch_policy() -> None:
+    zh = prepare_answer(CONTEXTS["presale"], Intent.SHIPPING_TIME, "zh-Hans").text
+    assert "每天16:00前付款的订单当天发出，其余订单2天内发出" in zh and "中通快递、顺丰速运" in zh
+    en = prepare_answer(CONTEXTS["presale"], Intent.SHIPPING_TIME, "en").text
+    assert "Orders paid before 16:00 ship the same day, others within 2 days" in en and "ZTO Express" in en
+    bare = prepare_answer(replace(CONTEXTS["presale"], shipping=None), Intent.SHIPPING_TIME, "zh-Hans").text
+    assert "付款" not in bare and "我们通常用" not in bare  # nothing said that the shop did not set

@@ -9,7 +9,16 @@ from typing import Any
 import asyncpg
 
 from tracking_service import shipments
-from tracking_service.answers.context import AnswerContext, ClaimInfo, Estimate, Lane, LastEvent, OpenIncident
+from tracking_service.answers.context import (
+    AnswerContext,
+    ClaimInfo,
+    Estimate,
+    Lane,
+    LastEvent,
+    OpenIncident,
+    ShippingInfo,
+)
+from tracking_service.db import answers as answers_sql
 from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
 from tracking_service.estimates import Estimator
@@ -68,19 +77,20 @@ async def build_context(
 
 async def presale_context(
     conn: asyncpg.Connection | asyncpg.Pool,
-    tenant_id: str,
-    carrier: str,
-    origin: dict[str, Any] | None,
-    destination: dict[str, Any] | None,
-    timezone: str,
+    tenant: Mapping[str, Any],
+    fallback_carrier: str,
     now: datetime,
     estimator: Estimator,
 ) -> AnswerContext:
-    """Context for a question asked before any parcel exists (shipping_time): the lane alone."""
-    lane = await estimator.estimate(conn, [tenant_id], carrier, origin, destination)
+    """Context for a question asked before any parcel exists (shipping_time): the shop's dispatch policy
+    and the transit times of the carrier it ships with most."""
+    policy = ((tenant["settings"] or {}).get("shipping")) or {}
+    used = await answers_sql.carriers_used(conn, tenant["id"], now)
+    carrier = used[0]["carrier"] if used else fallback_carrier
+    lane = await estimator.estimate(conn, [tenant["id"]], carrier, None, None)
     return AnswerContext(
         now=now,
-        timezone=timezone,
+        timezone=tenant["timezone"],
         buyer_name=None,
         carrier=carrier,
         sub_carrier=None,
@@ -90,4 +100,9 @@ async def presale_context(
         last_event=None,
         estimate=Estimate(None, None),
         lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
+        shipping=ShippingInfo(
+            carriers=list(policy.get("carriers") or [r["shown"] for r in used]),
+            cutoff=policy.get("cutoff"),
+            dispatch_days=policy.get("dispatch_days"),
+        ),
     )

@@ -65,6 +65,15 @@ class ClaimInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ShippingInfo:
+    """The shop's dispatch policy for presale answers (tenant settings, else its recent parcels)."""
+
+    carriers: list[str]  # carrier / Kuaidi100 com codes, e.g. ["zhongtong", "shunfeng"]
+    cutoff: str | None  # "16:00": paid before it, shipped the same day
+    dispatch_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerContext:
     """Everything an answer may mention. ``None`` means "the service does not know" — say so plainly."""
 
@@ -85,6 +94,8 @@ class AnswerContext:
     delivered_event: LastEvent | None = None
     # A return parcel linked to this shipment (return_status), as its own context.
     return_shipment: AnswerContext | None = None
+    # Presale questions only: how the shop dispatches.
+    shipping: ShippingInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

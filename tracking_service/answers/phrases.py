@@ -146,6 +146,17 @@ def scan(event: LastEvent, ctx: AnswerContext, locale: str) -> dict[str, str]:
     }
 
 
+def _shipping(ctx: AnswerContext, key: str) -> dict[str, Any] | None:
+    if ctx.shipping is None:
+        return None
+    names = [CARRIER_NAMES[key].get(code, code) for code in ctx.shipping.carriers]
+    return {
+        "carriers": ("、" if key == "zh" else ", ").join(dict.fromkeys(names)),
+        "cutoff": ctx.shipping.cutoff,
+        "dispatch_days": ctx.shipping.dispatch_days,
+    }
+
+
 def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
     """Everything a template may say, already in words."""
     key = lang(locale)
@@ -186,4 +197,5 @@ def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
         "claim": claim,
         "next_check": when(ctx.now + timedelta(hours=24), ctx, locale),
         "returned": facts(ctx.return_shipment, locale) if ctx.return_shipment else None,
+        "shipping": _shipping(ctx, key),
     }

@@ -101,10 +101,8 @@ async def answer_message(request: web.Request) -> web.Response:
         tenant = await tenants_sql.get_tenant(svc.db, tenant_id)
         if tenant is None:
             raise not_found(f"tenant {tenant_id!r}")
-        carrier = svc.enabled_carriers[0] if svc.enabled_carriers else "sandbox"
-        context = await presale_context(
-            svc.db, tenant_id, carrier, None, None, tenant["timezone"], svc.clock.now(), svc.estimator
-        )
+        fallback = svc.enabled_carriers[0] if svc.enabled_carriers else "sandbox"
+        context = await presale_context(svc.db, tenant, fallback, svc.clock.now(), svc.estimator)
         answer = prepare_answer(context, intent, locale)
     await sql.log_question(
         svc.db, tenant_id, intent.value, locale, shipment["id"] if shipment else None, svc.clock.now()

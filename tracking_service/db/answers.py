@@ -67,3 +67,17 @@ def dispute_facts(shipment: asyncpg.Record, reported_by: str) -> dict[str, Any]:
         "carrier_code": shipment["last_event_code"],
         "reported_by": reported_by,
     }
+
+
+async def carriers_used(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, now: datetime) -> list[asyncpg.Record]:
+    """The tenant's most used carriers of the last 90 days: adapter code and the name buyers know."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT carrier, COALESCE(sub_carrier, carrier) AS shown, count(*) AS n FROM shipments
+        WHERE tenant_id = $1 AND created_at > $2::timestamptz - interval '90 days'
+        GROUP BY 1, 2 ORDER BY n DESC, 2 LIMIT 3
+        """,
+        tenant_id,
+        now,
+    )
+    return rows
