@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.api import Role
 from tracking_service import metrics
-from tracking_service.api.context import services
+from tracking_service.api.context import Services, services
 from tracking_service.api.problems import Problem, from_validation, not_found, problem_response
 from tracking_service.audit import AuditEntry
 from tracking_service.auth import Principal, hash_key
@@ -94,6 +94,17 @@ def audit_entry(request: web.Request, principal: Principal, route: str, status: 
     )
 
 
+async def lookup_key(svc: Services, key: str) -> Any | None:
+    """The key's row (id, role, tenant_ids) if it is known and not revoked; cached for a few seconds."""
+    key_hash = hash_key(key)
+    row = svc.keys.get(key_hash)
+    if row is None:
+        row = await find_key(svc.db, key_hash)
+        if row is not None:
+            svc.keys.put(key_hash, row)
+    return row
+
+
 async def authenticate(request: web.Request, *roles: Role) -> Principal:
     """The principal of the Bearer key; 401 without a valid key, 403 when its role may not do this."""
     header = request.headers.get("Authorization", "")
@@ -106,12 +117,7 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
             headers={"WWW-Authenticate": 'Bearer realm="tracking-service"'},
         )
     svc = services(request)
-    key_hash = hash_key(key.strip())
-    row = svc.keys.get(key_hash)
-    if row is None:
-        row = await find_key(svc.db, key_hash)
-        if row is not None:
-            svc.keys.put(key_hash, row)
+    row = await lookup_key(svc, key.strip())
     if row is None:
         raise Problem(
             401,

@@ -20,16 +20,16 @@ from aiohttp import web
 from schemas.api import Role
 from tracking_service.answers.context import LOCALES, Intent
 from tracking_service.api.context import Services, services
+from tracking_service.api.middleware import lookup_key
 from tracking_service.api.routes_answers import _shipment_answer
 from tracking_service.api.routes_shipments import shipment_view
-from tracking_service.auth import Principal, hash_key
+from tracking_service.auth import Principal
 from tracking_service.claims import TRANSITIONS, can_move, claim_view
 from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
 from tracking_service.db import outbox
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import stats as stats_sql
-from tracking_service.db.keys import find_key
 from tracking_service.incidents.views import to_response as incident_view
 from tracking_service.shipments import event_to_response
 
@@ -77,7 +77,7 @@ async def _agent(request: web.Request) -> tuple[Principal, str] | None:
     key = request.cookies.get(SESSION)
     if not key:
         return None
-    row = await find_key(services(request).db, hash_key(key))
+    row = await lookup_key(services(request), key)
     if row is None:
         return None
     role = Role(row["role"])
@@ -112,7 +112,7 @@ async def login(request: web.Request) -> web.Response:
     svc = services(request)
     form = await _post_form(request, _token(svc, request.cookies.get(PRE, "")))
     key = form.get("key", "").strip()
-    if not key or await find_key(svc.db, hash_key(key)) is None:
+    if not key or await lookup_key(svc, key) is None:
         raise web.HTTPSeeOther("/console/login?e=key+not+recognised")
     response = web.HTTPSeeOther("/console/")
     response.set_cookie(
