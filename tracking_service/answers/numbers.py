@@ -31,3 +31,19 @@ def find_tracking_numbers(text: str) -> list[str]:
         if token not in found and (detect(token) or _plausible(token)):
             found.append(token)
     return found
+
+
+_ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,63}")
+
+
+def find_order_ids(text: str) -> list[str]:
+    """Order-id candidates: a token right after 订单号/order #, or any token of 6+ characters with 4+ digits
+    (Taobao-style order ids are long digit runs). Matched exactly against the shop's order ids."""
+    found: list[str] = []
+    for match in _ORDER_TOKEN.finditer(text):
+        token = match.group(0)
+        after_prefix = bool(_ORDER_PREFIX.search(text[: match.start()]))
+        looks_like = len(token) >= 6 and sum(c.isdigit() for c in token) >= 4 and not _PHONE.match(token)
+        if (after_prefix or looks_like) and token not in found:
+            found.append(token)
+    return found[:20]

@@ -49,9 +49,20 @@ def _tidy(text: str, locale: str) -> str:
     return _SPACES.sub("", text).strip()
 
 
+# Intents about one particular parcel: without a matched shipment the answer asks for its number
+# instead of describing a parcel the service does not know.
+NEEDS_PARCEL = frozenset(
+    {Intent.WHERE_IS_MY_PARCEL, Intent.WHEN_WILL_IT_ARRIVE, Intent.NOT_RECEIVED, Intent.DAMAGED, Intent.CHANGE_ADDRESS}
+)
+
+
+def _template_name(intent: Intent, ctx: AnswerContext) -> str:
+    return "need_number" if ctx.tracking_number is None and intent in NEEDS_PARCEL else intent.value
+
+
 def _render(intent: Intent, template_locale: str, ctx: AnswerContext, locale: str) -> tuple[str, str]:
-    template = _environment().get_template(f"{template_locale}/{intent.value}.j2")
-    variables = {"f": facts(ctx, locale)}
+    template = _environment().get_template(f"{template_locale}/{_template_name(intent, ctx)}.j2")
+    variables = {"f": facts(ctx, locale), "intent": intent.value}
     body = "".join(template.blocks["body"](template.new_context(variables)))
     next_update = "".join(template.blocks["next"](template.new_context(variables)))
     return _tidy(body, locale), _tidy(next_update, locale)
@@ -61,7 +72,7 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
     """The answer to send for ``intent`` in ``locale``, saying only what ``ctx`` holds."""
     if locale not in LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
-    if locale == "zh-Hant" and not (TEMPLATES / "zh-Hant" / f"{intent.value}.j2").exists():
+    if locale == "zh-Hant" and not (TEMPLATES / "zh-Hant" / f"{_template_name(intent, ctx)}.j2").exists():
         body, next_update = _render(intent, "zh-Hans", ctx, locale)
         body, next_update = _s2twp().convert(body), _s2twp().convert(next_update)
     else:

@@ -11,7 +11,7 @@ from schemas.api import AnswerQuery, AnswerRequest
 from tracking_service.answers.build import build_context, presale_context
 from tracking_service.answers.context import Answer, Intent
 from tracking_service.answers.intents import detect_intent, detect_script
-from tracking_service.answers.numbers import find_tracking_numbers
+from tracking_service.answers.numbers import find_order_ids, find_tracking_numbers
 from tracking_service.answers.render import prepare_answer
 from tracking_service.api.context import Services, services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
@@ -78,7 +78,8 @@ async def answer_message(request: web.Request) -> web.Response:
     intent = detect_intent(body.text)
     script = detect_script(body.text)
     locale = body.locale.value if body.locale else script
-    found = await sql.shipments_by_numbers(svc.db, scope, numbers) if numbers else []
+    order_ids = find_order_ids(body.text)
+    found = await sql.shipments_by_numbers(svc.db, scope, numbers, order_ids) if numbers or order_ids else []
     tenant_id = _answer_tenant(principal, body.tenant, found)
     if tenant_id is None:
         raise Problem(

@@ -12,14 +12,17 @@ from tracking_service.db.shipments import SHIPMENT_COLUMNS
 
 
 async def shipments_by_numbers(
-    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, numbers: list[str]
+    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, numbers: list[str], order_ids: list[str]
 ) -> list[asyncpg.Record]:
+    """Shipments named in a buyer's message by tracking number or order id, tracking numbers first."""
     rows: list[asyncpg.Record] = await conn.fetch(
         f"SELECT {SHIPMENT_COLUMNS} FROM shipments"
-        " WHERE tracking_number = ANY($1::text[]) AND ($2::text[] IS NULL OR tenant_id = ANY($2))"
-        " ORDER BY created_at DESC LIMIT 20",
+        " WHERE (tracking_number = ANY($1::text[]) OR order_id = ANY($3::text[]))"
+        " AND ($2::text[] IS NULL OR tenant_id = ANY($2))"
+        " ORDER BY tracking_number = ANY($1::text[]) DESC, created_at DESC LIMIT 20",
         numbers,
         tenants,
+        order_ids,
     )
     return rows
 

@@ -1,8 +1,10 @@
-"""Presale questions through the API: the shop's dispatch policy, else the carriers of its recent parcels."""
+"""POST /v1/answers: parcels found by tracking number or order id, a question about an unknown parcel asks
+for its number, presale questions quote the shop's dispatch policy."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.conftest import LiveService
 
@@ -33,3 +35,29 @@ async def test_bad_shipping_policy_is_422(admin: httpx.AsyncClient, shop: httpx.
         response = await admin.put("/v1/tenants/shop-a/settings", json={"shipping": bad})
         assert response.status_code == 422, bad
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_parcel_named_by_its_order_id_is_found(service: LiveService, shop: httpx.AsyncClient) -> None:
+    created = await shop.post("/v1/shipments", json={"tracking_number": "SBX-STALLED-0042", "order_id": "TB-1001"})
+    assert created.status_code == 201
+    await service.services.poller.poll_once()  # type: ignore[union-attr]
+    answer = (await shop.post("/v1/answers", json={"text": "订单号TB-1001的快递到哪了？"})).json()
+    assert answer["intent"] == "where_is_my_parcel"
+    assert answer["shipment"]["id"] == created.json()["id"]
+    assert "最新记录" in answer["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("我的快递到哪了", "麻烦把订单号或快递单号发给我们"),
+        ("包裹破了怎么办", "面单和商品破损处的照片"),
+        ("Can I change the delivery address?", "order number or tracking number, and the new name"),
+    ],
+)
+async def test_a_question_about_an_unknown_parcel_asks_for_its_number(
+    shop: httpx.AsyncClient, text: str, ask: str
+) -> None:
+    answer = (await shop.post("/v1/answers", json={"text": text})).json()
+    assert answer["shipment"] is None and ask in answer["text"]
+    assert "扫描记录" not in answer["text"] and "还未发出" not in answer["text"] and "scan" not in answer["text"]
