@@ -197,6 +197,7 @@ _DAMAGED = _rx(
     r"坏的",
     r"压得",
     r"稀巴烂",
+    r"漏出",
 )
 _RETURN = _rx(
     r"退货",
@@ -279,6 +280,8 @@ _CHANGE = _rx(
     r"(send|deliver|ship) (it |this |the parcel |the package )?to "
     r"(my|a|the) (office|work|workplace|school|locker|neighbou?r)",
     r"拦(一下|下|住)",
+    r"recipient (be |to be )?(changed|updated)",
+    r"(change|update) (the )?recipient",
 )
 _PRESALE = _rx(
     r"什么时候(能)?(发|出)(货)?",
@@ -339,6 +342,7 @@ _PRESALE = _rx(
     r"when (will|do|does|is|would) (you|my order|the order|it) (be )?(ship|shipped|dispatch|dispatched|sent out)",
     r"截单",
     r"shipping (options|methods|rates)",
+    r"when do you (usually |normally )?(ship|send|dispatch)",
 )
 _WHEN = _rx(
     r"什么时候(能|会|可以)?(到|送到|送达|派送)",
@@ -440,6 +444,13 @@ _UNASKED_RETURN = _rx(
     r"(didn'?t|did not|never) (ask|request|want) .{0,15}return",
     r"(returning|sent back|going back|being returned) to (the )?sender",
 )
+# A promised time that passed ("说今天送，结果一直没来"): a delay complaint, not a question about the time.
+_MISSED_PROMISE = _rx(
+    r"结果(一直|还是|还)?(没|不)",
+    r"一直没(来|到|送)",
+    r"说好(的)?.{0,8}(到|送)",
+    r"(was|were) (supposed|meant) to (arrive|come|be delivered)",
+)
 # Signs the parcel has already shipped, which rule out the pre-sale intent.
 _SHIPPED_HINT = _rx(
     r"我的(快递|包裹|件)",
@@ -507,6 +518,8 @@ def detect_intent(text: str) -> Intent:
         return Intent.CHANGE_ADDRESS
     if _PRESALE.search(t) and not _SHIPPED_HINT.search(t):
         return Intent.SHIPPING_TIME
+    if _MISSED_PROMISE.search(t):
+        return Intent.WHERE_IS_MY_PARCEL
     if _WHEN.search(t) or (_TIME_ASK.search(t) and _ARRIVAL.search(t)):
         return Intent.WHEN_WILL_IT_ARRIVE
     if _WHERE.search(t):
