@@ -31,18 +31,25 @@ async def test_migrating_an_empty_database_twice_is_a_no_op(server_dsn: str) -> 
     assert {"tenants", "api_keys", "shipments", "events", "schema_migrations"} <= {r["tablename"] for r in tables}
 
 
-async def test_every_tenant_table_leads_its_keys_with_tenant_id(conn: asyncpg.Connection) -> None:
+# Cross-tenant reference tables (Citus: reference tables); every other table is distributed by tenant_id.
+REFERENCE_TABLES = {"tenants", "api_keys", "schema_migrations"}
+
+
+async def test_every_tenant_table_leads_every_unique_key_with_tenant_id(conn: asyncpg.Connection) -> None:
     rows = await conn.fetch(
         """
-        SELECT c.conrelid::regclass::text AS tbl, a.attname AS first_col
-        FROM pg_constraint c
-        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-        WHERE c.contype IN ('p', 'u') AND c.connamespace = 'public'::regnamespace
-          AND c.conrelid::regclass::text IN ('shipments', 'events')
+        SELECT t.relname AS tbl, i.indexrelid::regclass::text AS idx, a.attname AS first_col
+        FROM pg_index i
+        JOIN pg_class t ON t.oid = i.indrelid
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        WHERE i.indisunique AND t.relnamespace = 'public'::regnamespace AND t.relkind IN ('r', 'p')
+          AND NOT t.relispartition
         """
     )
-    assert rows
-    assert {r["first_col"] for r in rows} == {"tenant_id"}
+    tables = {r["tbl"] for r in rows} - REFERENCE_TABLES
+    assert {"shipments", "events", "incidents", "outbox", "claims", "audit_log", "subscriptions"} <= tables
+    wrong = [(r["tbl"], r["idx"], r["first_col"]) for r in rows if r["tbl"] in tables and r["first_col"] != "tenant_id"]
+    assert wrong == []
 
 
 async def test_events_are_partitioned_by_month(conn: asyncpg.Connection) -> None:
