@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -74,24 +75,29 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
     principal = request.get(PRINCIPAL)
     if principal is not None:
         services(request).audit.record(audit_entry(request, principal, route, response.status))
-    metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status)).observe(time.perf_counter() - started)
+    _latency(request.method, route, response.status).observe(time.perf_counter() - started)
     return response
 
 
-def audit_entry(request: web.Request, principal: Principal, route: str, status: int) -> AuditEntry:
+@functools.lru_cache(maxsize=1024)
+def _latency(method: str, route: str, status: int) -> Any:
+    """The latency histogram child of one (method, route, status); routes are a fixed, small set."""
+    return metrics.HTTP_REQUESTS.labels(method, route, str(status))
+
+
+@functools.lru_cache(maxsize=512)
+def _audit_action(method: str, route: str) -> tuple[str, str]:
+    """``("GET /v1/shipments/{shipment_id}", "shipments")`` for a route: what the audit log calls it."""
     parts = [p for p in route.split("/") if p and not p.startswith("{")]
     object_type = parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+    return f"{method} {route}", object_type
+
+
+def audit_entry(request: web.Request, principal: Principal, route: str, status: int) -> AuditEntry:
+    action, object_type = _audit_action(request.method, route)
     object_id = next(iter(request.match_info.values()), None)
     tenant = principal.tenants[0] if principal.tenants and len(principal.tenants) == 1 else ""
-    return AuditEntry(
-        tenant,
-        principal.key_id,
-        f"{request.method} {route}",
-        object_type,
-        object_id,
-        status,
-        services(request).clock.now(),
-    )
+    return AuditEntry(tenant, principal.key_id, action, object_type, object_id, status, services(request).clock.now())
 
 
 async def lookup_key(svc: Services, key: str) -> Any | None:
