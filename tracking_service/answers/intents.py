@@ -451,6 +451,36 @@ _MISSED_PROMISE = _rx(
     r"说好(的)?.{0,8}(到|送)",
     r"(was|were) (supposed|meant) to (arrive|come|be delivered)",
 )
+# About the shop, an account, prices or coupons rather than a parcel ("实体店在哪", "refund for a coupon"):
+# unknown, unless the message also talks about a parcel.
+_NOT_PARCEL = _rx(
+    r"(实体店|门店|店铺|你们店)(在哪|地址)",
+    r"优惠券",
+    r"积分",
+    r"发票",
+    r"账号",
+    r"密码",
+    r"coupon",
+    r"invoice",
+    r"password",
+    r"account",
+    r"loyalty points",
+)
+_PARCEL_WORD = _rx(
+    r"快递",
+    r"包裹",
+    r"物流",
+    r"单号",
+    r"退货",
+    r"寄回",
+    r"签收",
+    r"parcel",
+    r"package",
+    r"delivery",
+    r"tracking",
+    r"shipping",
+    r"returned (item|parcel|package)",
+)
 # Signs the parcel has already shipped, which rule out the pre-sale intent.
 _SHIPPED_HINT = _rx(
     r"我的(快递|包裹|件)",
@@ -508,6 +538,8 @@ def detect_script(text: str) -> str:
 def detect_intent(text: str) -> Intent:
     """The first intent of SPEC §7's ordered rules that fits the message."""
     t = normalise(text)
+    if _NOT_PARCEL.search(t) and not _PARCEL_WORD.search(t):
+        return Intent.UNKNOWN
     if (_SHOWN_DELIVERED.search(t) and _NOT_HAVE.search(t)) or _SOMEONE_ELSE.search(t):
         return Intent.NOT_RECEIVED
     if _DAMAGED.search(t):
