@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import orjson
 
 from tracking_service.jsonutil import dumps
 
@@ -38,8 +38,8 @@ def encode_json(value: Any) -> str:
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=encode_json, decoder=json.loads, schema="pg_catalog")
-    await conn.set_type_codec("json", encoder=encode_json, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("jsonb", encoder=encode_json, decoder=orjson.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=encode_json, decoder=orjson.loads, schema="pg_catalog")
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
