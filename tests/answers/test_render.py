@@ -134,6 +134,7 @@ def test_zh_hant_reads_as_traditional_taiwan_wording(intent: Intent) -> None:
         ours = re.sub(r"「[^」]*」|（[^）]*）", "", text)
         assert _T2S.convert(ours) == ours, ours
         assert "“" not in text and "”" not in text, "Taiwan quotes are 「」"
+        assert not re.search(r"親，|驛站|快遞櫃|面單|補發", ours), f"mainland wording in {ours!r}"
 
 
 def test_empathy_comes_first_and_the_name_is_masked() -> None:

@@ -39,6 +39,28 @@ def _s2twp() -> opencc.OpenCC:
 
 # Taiwan writing quotes with corner brackets: 「…」 and 『…』 inside.
 _TAIWAN_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+# Mainland shop and logistics words OpenCC keeps, in the words Taiwan buyers use. Applied outside quoted
+# carrier text and places (「…」, （…）), where e.g. 菜鳥驛站 is a name.
+_TAIWAN_TERMS = (
+    ("親，", "您好，"),
+    ("驛站", "取貨點"),
+    ("快遞櫃", "取件櫃"),
+    ("面單", "託運單"),
+    ("補發", "補寄"),
+    ("改派", "改送"),
+    ("攬收", "收件"),
+    ("快遞員", "送貨員"),
+)
+_QUOTED = re.compile(r"(「[^」]*」|（[^）]*）)")
+
+
+def _taiwan(text: str) -> str:
+    parts = _QUOTED.split(text.translate(_TAIWAN_QUOTES))
+    for n in range(0, len(parts), 2):  # even parts are outside quotes
+        for mainland, taiwan in _TAIWAN_TERMS:
+            parts[n] = parts[n].replace(mainland, taiwan)
+    return "".join(parts)
+
 
 _EN_SENTENCE_GAP = re.compile(r'([.!?])(?=["A-Z])')
 
@@ -78,6 +100,6 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
     else:
         body, next_update = _render(intent, locale, ctx, locale)
     if locale == "zh-Hant":
-        body, next_update = body.translate(_TAIWAN_QUOTES), next_update.translate(_TAIWAN_QUOTES)
+        body, next_update = _taiwan(body), _taiwan(next_update)
     joiner = " " if locale == "en" else ""
     return Answer(intent=intent, locale=locale, text=f"{body}{joiner}{next_update}", next_update=next_update)
