@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from datetime import timedelta
 
 import asyncpg
@@ -93,7 +94,7 @@ async def test_push_for_an_unknown_carrier_is_404(service: LiveService) -> None:
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("given", ["trace-7f3a9c", None])
+@pytest.mark.parametrize("given", ["trace-7f3a9c", None, "not a token <script>"])
 async def test_log_lines_carry_the_request_id_the_response_echoes(
     service: LiveService, caplog: pytest.LogCaptureFixture, given: str | None
 ) -> None:
@@ -103,7 +104,10 @@ async def test_log_lines_carry_the_request_id_the_response_echoes(
         response = await carrier.post("/v1/webhooks/carriers/sandbox", content=b"{}", headers=headers)
     assert response.status_code == 401
     request_id = response.headers["X-Request-Id"]
-    assert request_id == given if given else len(request_id) > 8
+    if given == "trace-7f3a9c":
+        assert request_id == given
+    else:  # none given, or not a plain token: the service makes its own
+        assert request_id != given and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]+", request_id)
     rejected = [r for r in caplog.records if r.getMessage() == "carrier push rejected"]
     assert [r.request_id for r in rejected] == [request_id]  # type: ignore[attr-defined]
     line = json.loads(JsonFormatter().format(rejected[0]))

@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import math
+import re
 import secrets
 import time
 import uuid
@@ -42,12 +43,13 @@ _HTTP_TITLES = {
 
 
 _REQUEST_PREFIX = secrets.token_hex(4)
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _request_numbers = itertools.count(1)
 
 
 def _request_id(given: str | None) -> str:
     """The caller's X-Request-Id when it is a sane token, else a new one (unique per process, cheap)."""
-    if given and len(given) <= 128 and given.isascii() and given.isprintable():
+    if given and _SAFE_REQUEST_ID.fullmatch(given):
         return given
     return f"{_REQUEST_PREFIX}-{next(_request_numbers):x}"
 
