@@ -74,6 +74,8 @@ _SHOWN_DELIVERED = _rx(
     r"mailbox",
     r"\bdoor(step)?\b",
     r"已(经)?取(件|货|走|出)",
+    r"配达",
+    r"(handed|gave) (it )?(over )?(to )?me",
 )
 _NOT_HAVE = _rx(
     r"没(有)?(收|拿|取|见|看)到",
@@ -126,8 +128,10 @@ _NOT_HAVE = _rx(
     r"不在(他们|那|这|柜)",
     r"(件|包裹|快递|东西)不在",
     r"没(有)?去(领|拿|取)",
-    r"(didn\'t|did not|never) sign",
+    r"(didn't|did not|never) sign",
     r"no record",
+    r"没人(来)?送",
+    r"(he|she|they) (didn't|did not|never)",
 )
 _SOMEONE_ELSE = _rx(
     r"(别人|他人|不是我|陌生人|谁)(帮我)?(签|代签|签收|收)",
@@ -173,7 +177,7 @@ _DAMAGED = _rx(
     r"水泡",
     r"泡(了|坏)",
     r"发霉",
-    r"化了",
+    r"(?<!变)化了",
     r"摔(坏|碎|烂)",
     r"烂(了|掉)",
     r"\bhole\b",
@@ -282,6 +286,7 @@ _CHANGE = _rx(
     r"拦(一下|下|住)",
     r"recipient (be |to be )?(changed|updated)",
     r"(change|update) (the )?recipient",
+    r"改成.{0,4}(宅配|到府|超商|店取)",
 )
 _PRESALE = _rx(
     r"什么时候(能)?(发|出)(货)?",
@@ -296,7 +301,7 @@ _PRESALE = _rx(
     r"包邮",
     r"运费",
     r"邮费",
-    r"(能|可以)?(寄|发|送)到(?![吗呢了吧啊嘛哪那这])[\u4e00-\u9fff]{2}",
+    r"(能|可以)?(寄|发|送)到(?![吗呢了吧啊嘛哪那这家])[\u4e00-\u9fff]{2}",
     r"(多久|几天)(能|可以)?(寄|送)?到(?![吗呢了吧啊嘛])[\u4e00-\u9fff]{2}",
     r"(到|去)(?!底).{1,6}(要)?(多久|几天)",
     r"偏远",
@@ -343,6 +348,9 @@ _PRESALE = _rx(
     r"截单",
     r"shipping (options|methods|rates)",
     r"when do you (usually |normally )?(ship|send|dispatch)",
+    r"(从)?哪(个|里)(城市|地方)?发(货|的)",
+    r"发货地",
+    r"(今天|明天|现在)(就)?(给我)?发(了|吗|货)?",
 )
 _WHEN = _rx(
     r"什么时候(能|会|可以)?(到|送到|送达|派送)",
@@ -436,6 +444,8 @@ _WHERE = _rx(
     r"出(了)?问题",
     r"还不到",
     r"(怎么|为什么)还(不|没)(到|来)",
+    r"没(有)?变化",
+    r"(还|都)没(有)?收到",
 )
 # The carrier is sending it back though the buyer asked for no return: a where-is question (SPEC §7).
 _UNASKED_RETURN = _rx(
@@ -520,6 +530,7 @@ _ARRIVAL = _rx(
     r"receive",
     r"\bcome\b",
     r"be here",
+    r"reach (me|you|us|my)",
 )
 
 
