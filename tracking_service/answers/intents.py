@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import opencc
 
+from tracking_service.answers import classifier
 from tracking_service.answers.context import Intent
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -567,4 +568,10 @@ def detect_intent(text: str) -> Intent:
         return Intent.WHEN_WILL_IT_ARRIVE
     if _WHERE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
-    return Intent.UNKNOWN
+    return _second_opinion(t)
+
+
+def _second_opinion(normalised: str) -> Intent:
+    """No rule fits: the labelled-message classifier's guess when it is sure enough, else unknown."""
+    label, probability = classifier.guess(normalised)
+    return Intent(label) if probability >= classifier.THRESHOLD else Intent.UNKNOWN

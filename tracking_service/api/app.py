@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from carriers.registry import ADAPTERS, build_adapter
 from carriers.sandbox.server import create_sandbox_app
+from tracking_service.answers import classifier
 from tracking_service.api import (
     routes_admin,
     routes_answers,
@@ -74,6 +75,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_carriers)
+    app.cleanup_ctx.append(_intent_model)
     if run_scheduler:
         app.cleanup_ctx.append(_scheduler)
     return app
@@ -116,6 +118,13 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
     yield
     await svc.client.aclose()
+
+
+async def _intent_model(app: web.Application) -> AsyncIterator[None]:
+    """Train the intent fallback classifier in a worker thread while the service starts serving."""
+    training = asyncio.get_running_loop().run_in_executor(None, classifier.warm)
+    yield
+    await training
 
 
 SHUTDOWN_GRACE_SECONDS = 10.0
