@@ -43,7 +43,8 @@ async def _plan_uses(conn: asyncpg.Connection, sql: str, index: str, *args: obje
 def _resetter(conn: asyncpg.Connection, column: str) -> Callable[[], Awaitable[None]]:
     async def reset() -> None:
         await conn.execute(
-            f"UPDATE shipments SET {column} = $1::timestamptz - make_interval(secs => 1), lease_owner = NULL"
+            f"UPDATE shipments SET {column} = $1::timestamptz - make_interval(secs => 1), lease_owner = NULL,"
+            " lease_until = NULL"
             f" WHERE tracking_number = ANY($2::text[])",
             NOW,
             [f"SBX-IN_TRANSIT-{g}" for g in range(1, DUE + 1)],

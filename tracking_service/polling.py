@@ -107,10 +107,12 @@ class Poller:
         self.vault = vault
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.estimator = estimator or Estimator()
+        self._claimed: set[tuple[str, uuid.UUID]] = set()  # claimed and not yet released
 
     async def release_unfinished(self) -> int:
         """On shutdown, after the grace period: hand back claims whose poll did not finish."""
-        return await sql.release_unfinished(self.pool, self.owner, self.clock.now(), self.settings.lease_seconds)
+        claimed, self._claimed = list(self._claimed), set()
+        return await sql.release_unfinished(self.pool, self.owner, claimed)
 
     async def poll_once(self) -> PollReport:
         """Claim one batch of due shipments and poll them."""
@@ -133,6 +135,14 @@ class Poller:
         return await self.poll_claimed([row])
 
     async def poll_claimed(self, rows: Sequence[asyncpg.Record]) -> PollReport:
+        keys = {(row["tenant_id"], row["id"]) for row in rows}
+        self._claimed |= keys
+        try:
+            return await self._poll(rows)
+        finally:
+            self._claimed -= keys
+
+    async def _poll(self, rows: Sequence[asyncpg.Record]) -> PollReport:
         report = PollReport(claimed=len(rows))
         if not rows:
             return report

@@ -1,7 +1,8 @@
 """SQL of the poll lease: claim due shipments with SKIP LOCKED, then release them.
 
-``next_poll_at`` doubles as the lease: claiming moves it ``lease_seconds`` ahead,
-so a crashed poller's shipments become due again by themselves.
+Claiming sets ``lease_until`` (not indexed, so the update is in place) and ``lease_owner``; a due shipment
+whose lease has run out is claimable again, so a crashed poller's shipments come back by themselves.
+Releasing writes the outcome, the next ``next_poll_at`` and clears the lease.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ CLAIM_COLUMNS = (
 CLAIM_DUE_SQL = f"""
 WITH due AS (
     SELECT tenant_id, id FROM shipments
-    WHERE next_poll_at <= $1 AND NOT (carrier = ANY($4::text[]))
+    WHERE next_poll_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) AND NOT (carrier = ANY($4::text[]))
     ORDER BY next_poll_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED
 )
 UPDATE shipments s
-SET next_poll_at = $1 + make_interval(secs => $3), lease_owner = $5
+SET lease_until = $1 + make_interval(secs => $3), lease_owner = $5
 FROM due
 WHERE s.tenant_id = due.tenant_id AND s.id = due.id
 RETURNING {CLAIM_COLUMNS}
@@ -67,9 +68,9 @@ async def claim_one(
     row: asyncpg.Record | None = await conn.fetchrow(
         f"""
         UPDATE shipments s
-        SET next_poll_at = $3 + make_interval(secs => $4), lease_owner = $5
+        SET lease_until = $3 + make_interval(secs => $4), lease_owner = $5
         WHERE s.tenant_id = $1 AND s.id = $2
-          AND (s.lease_owner IS NULL OR s.next_poll_at IS NULL OR s.next_poll_at <= $3)
+          AND (s.lease_until IS NULL OR s.lease_until <= $3)
         RETURNING {CLAIM_COLUMNS}
         """,
         tenant_id,
@@ -91,6 +92,7 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
         SET next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') OR o.expire
                                 THEN NULL ELSE o.next_poll_at END,
             lease_owner = NULL,
+            lease_until = NULL,
             poll_failures = o.poll_failures,
             last_poll_error = o.error,
             last_polled_at = $9,
@@ -120,16 +122,19 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
 
 
 async def release_unfinished(
-    conn: asyncpg.Pool | asyncpg.Connection, owner: str, now: datetime, lease_seconds: float
+    conn: asyncpg.Pool | asyncpg.Connection, owner: str, claimed: list[tuple[str, uuid.UUID]]
 ) -> int:
-    """Shutdown: make shipments this owner claimed but did not finish due now (through the due index)."""
+    """Shutdown: clear this owner's lease on shipments it claimed but did not finish, so they are due at once."""
+    if not claimed:
+        return 0
     result: str = await conn.execute(
         """
-        UPDATE shipments SET next_poll_at = $2, lease_owner = NULL
-        WHERE next_poll_at > $2 AND next_poll_at <= $2 + make_interval(secs => $3) AND lease_owner = $1
+        UPDATE shipments s SET lease_until = NULL, lease_owner = NULL
+        FROM unnest($2::text[], $3::uuid[]) AS c(tenant_id, id)
+        WHERE s.tenant_id = c.tenant_id AND s.id = c.id AND s.lease_owner = $1
         """,
         owner,
-        now,
-        lease_seconds,
+        [t for t, _ in claimed],
+        [i for _, i in claimed],
     )
     return int(result.split()[-1])
