@@ -30,6 +30,7 @@ from tracking_service.db import incidents as incidents_sql
 from tracking_service.db import outbox
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import stats as stats_sql
+from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
 from tracking_service.shipments import event_to_response
 
@@ -58,10 +59,7 @@ TEMPLATES.filters["local"] = _local
 
 async def _zones(svc: Services, principal: Principal) -> dict[str, str]:
     """Each shop's time zone, for the shops this agent works for."""
-    rows = await svc.db.fetch(
-        "SELECT id, timezone FROM tenants WHERE $1::text[] IS NULL OR id = ANY($1)", principal.scope
-    )
-    return {r["id"]: r["timezone"] for r in rows}
+    return await tenants_sql.time_zones(svc.db, principal.scope)
 
 
 def _token(svc: Services, value: str) -> str:

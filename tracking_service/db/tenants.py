@@ -39,3 +39,9 @@ async def existing_tenants(conn: asyncpg.Connection, tenant_ids: list[str]) -> s
 async def update_settings(conn: asyncpg.Connection, tenant_id: str, settings: dict[str, Any]) -> bool:
     result: str = await conn.execute("UPDATE tenants SET settings = $2 WHERE id = $1", tenant_id, settings)
     return result.endswith(" 1")
+
+
+async def time_zones(conn: asyncpg.Connection | asyncpg.Pool, tenant_ids: list[str] | None) -> dict[str, str]:
+    """Each tenant's IANA time zone, for ``tenant_ids`` (None = every tenant)."""
+    rows = await conn.fetch("SELECT id, timezone FROM tenants WHERE $1::text[] IS NULL OR id = ANY($1)", tenant_ids)
+    return {r["id"]: r["timezone"] for r in rows}
