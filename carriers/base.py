@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from carriers.errors import (
     NotFound,
     RateLimited,
 )
-from schemas import TrackingQuery, TrackingResult
+from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")
@@ -48,6 +48,7 @@ class CarrierAdapter(Protocol):
     code: str
     zone: ZoneInfo
     max_batch: int
+    needs_phone: bool  # queries must carry the buyer phone's last 4 digits (Kuaidi100, SF Express)
 
     async def track(
         self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
@@ -69,6 +70,22 @@ class PushAdapter(Protocol):
         ...
 
 
+@runtime_checkable
+class SubscribeAdapter(Protocol):
+    """A carrier that pushes once told about a number (Kuaidi100 ``poll``, 17TRACK ``register``, EasyPost trackers).
+
+    ``subscribe`` answers one entry per asked number: ``None`` when the carrier accepted it (or already
+    had it), else the ``CarrierError`` it gave for that number. A failure of the whole call raises.
+    """
+
+    code: str
+    max_subscribe_batch: int
+
+    async def subscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery], callback_url: str
+    ) -> Mapping[str, CarrierError | None]: ...
+
+
 def parse_local_time(text: str, zone: ZoneInfo, carrier: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> datetime:
     """Read a carrier time; naive times are in the carrier's zone, aware ones keep their offset."""
     try:
@@ -81,6 +98,59 @@ def parse_local_time(text: str, zone: ZoneInfo, carrier: str, fmt: str = "%Y-%m-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
+
+
+# Statuses that only say "moving along": a carrier state naming anything else says more.
+_GENERIC = frozenset({Status.PENDING, Status.INFO_RECEIVED, Status.IN_TRANSIT, Status.UNKNOWN})
+# A scan that ends the journey is only outdone by a state about trouble or the way back.
+_ENDS = frozenset({Status.DELIVERED, Status.RETURNED})
+_OUTDO_ENDS = frozenset({Status.DELIVERED, Status.RETURNED, Status.RETURNING, Status.EXCEPTION})
+STATE_CODE_PREFIX = "state:"
+
+
+def state_says_more(state: tuple[Status, SubStatus | None], scan: tuple[Status, SubStatus | None]) -> bool:
+    """Whether a carrier's computed state is more specific than its newest scan (SPEC §2)."""
+    (status, sub), (scan_status, scan_sub) = state, scan
+    if status is Status.UNKNOWN or state == scan:
+        return False
+    if status in _GENERIC:  # only adds detail to an equally generic scan (e.g. customs processing)
+        return scan_status in _GENERIC and sub is not None and scan_sub is None
+    if scan_status in _GENERIC:
+        return True
+    if scan_status in _ENDS and status not in _OUTDO_ENDS:
+        return False
+    if status is not scan_status:
+        return True
+    return sub is not None and scan_sub in (None, SubStatus.OTHER)
+
+
+def with_carrier_state(
+    events: list[CarrierEvent],
+    state: tuple[Status, SubStatus | None] | None,
+    code: str,
+    description: str,
+) -> list[CarrierEvent]:
+    """Add the carrier's computed parcel state as the newest event when it says more than the newest scan.
+
+    Carriers flag things no scan carries (Kuaidi100 ``state`` 超时未签收, 17TRACK ``latest_status``,
+    an EasyPost tracker's ``status``); SPEC §2: the more specific one wins. The added event sits one
+    microsecond after the newest scan, so it is stable across polls (deduplicated like any scan) and
+    moves the shipment only when the flag is new. Its ``carrier_code`` is ``state:<code>``.
+    """
+    if state is None or not events:
+        return events
+    newest = max(events, key=lambda e: e.occurred_at)
+    if not state_says_more(state, (newest.status, newest.sub_status)):
+        return events
+    flagged = replace(
+        newest,
+        occurred_at=newest.occurred_at + timedelta(microseconds=1),
+        status=state[0],
+        sub_status=state[1],
+        carrier_code=STATE_CODE_PREFIX + code,
+        description=description or newest.description,
+    )
+    return [*events, flagged]
 
 
 def raise_for_http_status(carrier: str, response: httpx.Response) -> None:
@@ -136,9 +206,12 @@ __all__ = [
     "CarrierConfig",
     "CarrierError",
     "PushAdapter",
+    "SubscribeAdapter",
     "decode_json",
     "parse_local_time",
     "parse_retry_after",
     "raise_for_http_status",
     "send",
+    "state_says_more",
+    "with_carrier_state",
 ]

@@ -11,9 +11,13 @@ number per call) and its support FAQ https://support-developer.dhl.com/support/s
 - errors are problem JSON: 404 "No result found" for an unknown number, 401 for a bad key,
   429 "Too many requests within defined time period" (per second or per day).
 
-DHL's ``statusCode`` is coarse, so a short keyword table on the event text refines it; the table
-is per status code so that e.g. "address" only means trouble on a ``failure`` event. Timestamps
-come with an offset or ``Z``; the documented sample also has naive ones, which are read as UTC.
+DHL's ``statusCode`` is coarse. An event's canonical pair comes, first found, from the DHL Express
+event code (``typeCode``, ``statusDetailed``, ``status``, or leading ``description`` / ``remark``; the
+table and its sources are in ``carriers.dhl_codes``), else from DHL's checkpoint texts under the
+``statusCode``, else from the ``statusCode`` alone; an unknown ``statusCode`` is ``unknown``. The
+shipment's ``status`` object (DHL's current state) and ``returnFlag`` are added as a newest
+``state:`` event when they say more than the newest scan (SPEC §2). Timestamps come with an offset
+or ``Z``; the documented sample also has naive ones, which are read as UTC.
 """
 
 from __future__ import annotations
@@ -26,49 +30,19 @@ from typing import Any
 
 import httpx
 
-from carriers.base import UTC, CarrierConfig, decode_json, parse_local_time, parse_retry_after, raise_for_http_status
+from carriers.base import (
+    UTC,
+    CarrierConfig,
+    decode_json,
+    parse_local_time,
+    parse_retry_after,
+    raise_for_http_status,
+    with_carrier_state,
+)
+from carriers.dhl_codes import EXPRESS_CODES, STATUS_CODES, Pair, classify_text, code_field, express_code_in
 from carriers.errors import BadResponse, CarrierUnavailable, NotFound, RateLimited
 from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
 
-S, SS = Status, SubStatus
-CODE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "pre-transit": (S.INFO_RECEIVED, None),
-    "transit": (S.IN_TRANSIT, None),
-    "delivered": (S.DELIVERED, None),
-    "failure": (S.EXCEPTION, SS.OTHER),
-}
-# Per status code, the first keyword found in the lower-cased status + description + remark wins.
-KEYWORDS: dict[str, tuple[tuple[str, Status, SubStatus | None], ...]] = {
-    "transit": (
-        ("damaged", S.EXCEPTION, SS.DAMAGED),
-        ("being returned", S.RETURNING, None),
-        ("returned to shipper", S.RETURNED, None),
-        ("return to shipper", S.RETURNING, None),
-        ("recipient not home", S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-        ("no one home", S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-        ("customs", S.IN_TRANSIT, SS.CUSTOMS_HOLD),
-        ("held", S.IN_TRANSIT, SS.HELD_AT_CARRIER),
-        ("with delivery courier", S.OUT_FOR_DELIVERY, None),
-        ("out for delivery", S.OUT_FOR_DELIVERY, None),
-        ("ready for pickup", S.AVAILABLE_FOR_PICKUP, None),
-    ),
-    "failure": (
-        ("damaged", S.EXCEPTION, SS.DAMAGED),
-        ("returned to shipper", S.RETURNED, None),
-        ("refused", S.RETURNING, SS.REFUSED),
-        ("recipient not home", S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-        ("no one home", S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-        ("customs", S.EXCEPTION, SS.CUSTOMS_HOLD),
-        ("address", S.EXCEPTION, SS.ADDRESS_ISSUE),
-        ("held", S.EXCEPTION, SS.HELD_AT_CARRIER),
-    ),
-    "delivered": (
-        ("neighbo", S.DELIVERED, SS.DELIVERED_TO_NEIGHBOR),
-        ("packstation", S.DELIVERED, SS.DELIVERED_TO_LOCKER),
-        ("locker", S.DELIVERED, SS.DELIVERED_TO_LOCKER),
-        ("parcel shop", S.DELIVERED, SS.DELIVERED_TO_LOCKER),
-    ),
-}
 # Only when no Date header says when "now" is at DHL.
 DAILY_QUOTA_FALLBACK_RETRY = 3600.0
 
@@ -95,6 +69,7 @@ class DhlAdapter:
     code = "dhl"
     zone = UTC
     max_batch = 1
+    needs_phone = False
 
     def __init__(self, config: CarrierConfig) -> None:
         self._url = config.base_url.rstrip("/") + "/track/shipments"
@@ -143,11 +118,14 @@ class DhlAdapter:
             raise BadResponse(self.code, f"unexpected shape: {exc!r}") from exc
 
     def _result(self, shipment: dict[str, Any]) -> TrackingResult:
-        return TrackingResult(
-            tracking_number=str(shipment["id"]),
-            events=[self._event(e) for e in shipment.get("events") or ()],
-            carrier_eta=self._eta(shipment),
-        )
+        events = [self._event(e) for e in shipment.get("events") or ()]
+        state = shipment.get("status")
+        if state:  # DHL's current state of the shipment: wins when it says more than the newest scan
+            (status, sub), code = classify(state)
+            events = with_carrier_state(events, (status, sub), code, _text_of(state))
+        if shipment.get("returnFlag") is True:
+            events = with_carrier_state(events, _way_back(events), "returnFlag", "Returning to the shipper")
+        return TrackingResult(tracking_number=str(shipment["id"]), events=events, carrier_eta=self._eta(shipment))
 
     def _eta(self, shipment: dict[str, Any]) -> datetime | None:
         eta = shipment.get("estimatedTimeOfDelivery") or (shipment.get("estimatedDeliveryTimeFrame") or {}).get(
@@ -156,21 +134,54 @@ class DhlAdapter:
         return parse_local_time(eta, self.zone, self.code) if eta else None
 
     def _event(self, raw: dict[str, Any]) -> CarrierEvent:
-        code = raw.get("statusCode") or ""
-        status, sub_status = CODE_TABLE.get(code, (Status.UNKNOWN, None))
-        refinements = KEYWORDS.get(code)
-        if refinements:
-            text = f"{raw.get('status') or ''} {raw.get('description') or ''} {raw.get('remark') or ''}".lower()
-            for word, word_status, word_sub in refinements:
-                if word in text:
-                    status, sub_status = word_status, word_sub
-                    break
+        (status, sub_status), code = classify(raw)
         address = (raw.get("location") or {}).get("address") or {}
         return CarrierEvent(
             occurred_at=parse_local_time(raw["timestamp"], self.zone, self.code),
             status=status,
             sub_status=sub_status,
             carrier_code=code,
-            description=raw.get("description") or raw.get("status") or "",
+            description=_text_of(raw),
             location=address.get("addressLocality") or None,
         )
+
+
+def express_code(raw: dict[str, Any]) -> str | None:
+    """The DHL Express event code of an event or status object, wherever DHL put it."""
+    for field in ("typeCode", "statusDetailed"):
+        code = code_field(raw.get(field))
+        if code in EXPRESS_CODES:
+            return code
+    for field in ("status", "description", "remark"):
+        code = express_code_in(raw.get(field))
+        if code:
+            return code
+    return None
+
+
+def classify(raw: dict[str, Any]) -> tuple[Pair, str]:
+    """The canonical pair of an event (or the shipment's status object) and the raw code it came from."""
+    code = express_code(raw)
+    if code:
+        return EXPRESS_CODES[code], code
+    status_code = str(raw.get("statusCode") or "")
+    pair = STATUS_CODES.get(status_code)
+    if pair is None:
+        return (Status.UNKNOWN, None), status_code
+    text = " ".join(str(raw.get(k) or "") for k in ("status", "statusDetailed", "description", "remark"))
+    return classify_text(status_code, text) or pair, status_code
+
+
+def _text_of(raw: dict[str, Any]) -> str:
+    return str(raw.get("description") or raw.get("status") or "")
+
+
+def _way_back(events: list[CarrierEvent]) -> tuple[Status, SubStatus | None] | None:
+    """What ``returnFlag`` says: back at the sender once "delivered", else on the way back; refused if it was."""
+    if not events:
+        return None
+    newest = max(events, key=lambda e: e.occurred_at)
+    if newest.status in (Status.RETURNED, Status.RETURNING):
+        return None
+    refused = SubStatus.REFUSED if any(e.sub_status is SubStatus.REFUSED for e in events) else None
+    return (Status.RETURNED if newest.status is Status.DELIVERED else Status.RETURNING), refused

@@ -1,18 +1,18 @@
 """EasyPost trackers: webhook push (``X-Hmac-Signature``) and tracker lookup.
 
 Followed:
-- Trackers, https://docs.easypost.com/docs/trackers — ``tracking_code``, ``carrier``, ``status``
-  (unknown, pre_transit, in_transit, out_for_delivery, delivered, available_for_pickup,
-  return_to_sender, failure, cancelled, error), ``status_detail`` (address_correction,
-  arrived_at_destination, arrived_at_facility, arrived_at_pickup_location, awaiting_information,
-  cancelled, damaged, delayed, delivery_exception, departed_facility, departed_origin_facility,
-  expired, failure, held, in_transit, label_created, lost, missorted, out_for_delivery,
-  received_at_destination_facility, received_at_origin_facility, refused, return, status_update,
-  transferred_to_destination_carrier, transit_exception, unknown, weather_delay),
+- Trackers, https://docs.easypost.com/docs/trackers — ``tracking_code``, ``carrier``, ``status`` /
+  ``status_detail`` (the code table and its sources: ``carriers/easypost_codes.py``; the tracker's own pair is
+  EasyPost's computed state and wins over the newest scan when it says more, SPEC §2),
   ``est_delivery_date`` and ``tracking_details[]`` (``datetime``, ``message``, ``status``,
   ``status_detail``, ``tracking_location{city,state,country}``); datetimes without enough location
   default to UTC. Listing: ``GET /v2/trackers?tracking_code=`` → ``{"trackers": [...]}``, the API
   key as the basic-auth user (https://docs.easypost.com/guides/tracking-guide).
+- Subscribing = creating a Tracker, ``POST /v2/trackers`` ``{"tracker": {"tracking_code", "carrier"?}}``
+  (tracking guide); EasyPost answers the original Tracker for a repeated code + carrier, so "already there" is
+  a success. Errors come as ``{"error": {"code", "message", "errors"}}`` with 401 / 422 / 5xx
+  (https://docs.easypost.com/guides/errors-guide). EasyPost has no per-tracker callback: webhook URLs are set
+  account-wide (dashboard or ``POST /v2/webhooks``), so ``callback_url`` must be registered there once.
 - Webhooks, https://docs.easypost.com/docs/webhooks, and the official client's ``validate_webhook``
   (https://github.com/EasyPost/easypost-python/blob/master/easypost/util.py): header
   ``X-Hmac-Signature: hmac-sha256-hex=<hex>`` = HMAC-SHA256 over the raw body, keyed with the
@@ -30,44 +30,18 @@ from typing import Any
 
 import httpx
 
-from carriers.base import UTC, CarrierConfig, decode_json, parse_local_time, send
-from carriers.errors import AuthError, BadResponse, NotFound
-from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
-
-S, SS = Status, SubStatus
-STATUS_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "pre_transit": (S.INFO_RECEIVED, None),
-    "in_transit": (S.IN_TRANSIT, None),
-    "out_for_delivery": (S.OUT_FOR_DELIVERY, None),
-    "delivered": (S.DELIVERED, None),
-    "available_for_pickup": (S.AVAILABLE_FOR_PICKUP, None),
-    "return_to_sender": (S.RETURNING, None),
-    "failure": (S.EXCEPTION, SS.OTHER),
-    "cancelled": (S.EXCEPTION, SS.CANCELLED),
-    # "unknown" and "error" (EasyPost could not track) say nothing about the parcel: left unmapped.
-}
-# A status_detail that names the trouble outright, whatever the status beside it.
-DETAIL_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "damaged": (S.EXCEPTION, SS.DAMAGED),
-    "lost": (S.EXCEPTION, SS.LOST),
-    "delayed": (S.EXCEPTION, SS.DELAYED),
-    "weather_delay": (S.EXCEPTION, SS.DELAYED),
-    "refused": (S.RETURNING, SS.REFUSED),
-    "return": (S.RETURNING, None),
-    "cancelled": (S.EXCEPTION, SS.CANCELLED),
-}
-# A status_detail whose meaning depends on the status (e.g. "held" is fine at a pickup point).
-PAIR_TABLE: dict[tuple[str, str], tuple[Status, SubStatus | None]] = {
-    ("delivered", "return"): (S.RETURNED, None),
-    ("in_transit", "arrived_at_pickup_location"): (S.AVAILABLE_FOR_PICKUP, None),
-    ("in_transit", "held"): (S.IN_TRANSIT, SS.HELD_AT_CARRIER),
-    ("failure", "held"): (S.EXCEPTION, SS.HELD_AT_CARRIER),
-    ("failure", "address_correction"): (S.EXCEPTION, SS.ADDRESS_ISSUE),
-    ("failure", "delivery_exception"): (S.ATTEMPT_FAILED, None),
-    ("out_for_delivery", "delivery_exception"): (S.ATTEMPT_FAILED, None),
-    ("in_transit", "transit_exception"): (S.EXCEPTION, SS.OTHER),
-}
-_UNMAPPED: tuple[Status, SubStatus | None] = (S.UNKNOWN, None)
+from carriers.base import (
+    UTC,
+    CarrierConfig,
+    decode_json,
+    parse_local_time,
+    raise_for_http_status,
+    send,
+    with_carrier_state,
+)
+from carriers.easypost_codes import STATUS_TABLE, canonical
+from carriers.errors import AuthError, BadResponse, CarrierError, CarrierUnavailable, NotFound
+from schemas import CarrierEvent, TrackingQuery, TrackingResult
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -80,9 +54,11 @@ class EasyPostAdapter:
     code = "easypost"
     zone = UTC
     max_batch = 1
+    max_subscribe_batch = 1  # one Tracker per create call
+    needs_phone = False
 
     def __init__(self, config: CarrierConfig) -> None:
-        self._url = config.base_url.rstrip("/") + "/v2/trackers"
+        self._url = config.base_url.rstrip("/") + "/v2/trackers"  # list (GET) and create (POST)
         # Basic auth with the API key as user and no password.
         token = base64.b64encode(f"{config.key or ''}:".encode()).decode()
         self._headers = {"Authorization": f"Basic {token}"}
@@ -103,6 +79,35 @@ class EasyPostAdapter:
                 self.code, f"{query.tracking_number}: no tracker with events"
             )
         return out
+
+    async def subscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery], callback_url: str
+    ) -> Mapping[str, CarrierError | None]:
+        """Create a Tracker per number; ``callback_url`` is not sent (EasyPost webhooks are account-wide)."""
+        out: dict[str, CarrierError | None] = {}
+        for query in queries:
+            tracker: dict[str, str] = {"tracking_code": query.tracking_number}
+            if query.sub_carrier:
+                tracker["carrier"] = query.sub_carrier
+            request = client.build_request("POST", self._url, json={"tracker": tracker}, headers=self._headers)
+            out[query.tracking_number] = await self._create(client, request, query.tracking_number)
+        return out
+
+    async def _create(self, client: httpx.AsyncClient, request: httpx.Request, number: str) -> CarrierError | None:
+        try:
+            response = await client.send(request)
+        except httpx.TransportError as exc:  # TimeoutException is one
+            raise CarrierUnavailable(self.code, f"transport: {type(exc).__name__}") from exc
+        if response.status_code in (400, 422):  # this number was refused (bad code, unknown carrier)
+            return BadResponse(self.code, f"{number}: {_error_message(response)}")
+        raise_for_http_status(self.code, response)  # 401/403 auth, 429, 5xx: the whole call fails
+        try:
+            created = decode_json(self.code, response.content)
+            if created.get("object") != "Tracker":
+                return BadResponse(self.code, f"{number}: create answered {created.get('object')!r}")
+        except (BadResponse, AttributeError) as exc:
+            return BadResponse(self.code, f"{number}: unreadable create answer ({exc})")
+        return None
 
     def parse(self, content: bytes) -> dict[str, TrackingResult]:
         """Parse a tracker list (``{"trackers": [...]}``) or one Tracker; newest tracker per code, with events."""
@@ -138,20 +143,22 @@ class EasyPostAdapter:
 
     def _result(self, tracker: dict[str, Any]) -> TrackingResult:
         eta = tracker.get("est_delivery_date")
+        events = [self._event(d) for d in tracker.get("tracking_details") or ()]
+        status_code, sub_code = tracker.get("status") or "", tracker.get("status_detail") or ""
+        if status_code in STATUS_TABLE:  # the tracker's computed state; an undocumented one adds nothing
+            code = f"{status_code}/{sub_code}" if sub_code else status_code
+            said = f"EasyPost: {status_code}" + (f" ({sub_code})" if sub_code else "")
+            events = with_carrier_state(events, canonical(status_code, sub_code), code, said.replace("_", " "))
         return TrackingResult(
             tracking_number=tracker["tracking_code"],
-            events=[self._event(d) for d in tracker.get("tracking_details") or ()],
+            events=events,
             carrier_eta=parse_local_time(eta, self.zone, self.code) if eta else None,
             sub_carrier=tracker.get("carrier") or None,
         )
 
     def _event(self, detail: dict[str, Any]) -> CarrierEvent:
         status_code, sub_code = detail.get("status") or "", detail.get("status_detail") or ""
-        mapped = (
-            PAIR_TABLE.get((status_code, sub_code))
-            or DETAIL_TABLE.get(sub_code)
-            or STATUS_TABLE.get(status_code, _UNMAPPED)
-        )
+        mapped = canonical(status_code, sub_code)
         place = detail.get("tracking_location") or {}
         location = ", ".join(p for p in (place.get("city"), place.get("state"), place.get("country")) if p)
         return CarrierEvent(
@@ -162,3 +169,12 @@ class EasyPostAdapter:
             description=detail.get("message") or "",
             location=location or None,
         )
+
+
+def _error_message(response: httpx.Response) -> str:
+    """``error.message`` of EasyPost's error envelope, else the HTTP status."""
+    try:
+        error = decode_json("easypost", response.content)["error"]
+        return f"{error.get('code')}: {error.get('message')}"
+    except (BadResponse, KeyError, TypeError, AttributeError):
+        return f"HTTP {response.status_code}"

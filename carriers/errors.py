@@ -3,7 +3,8 @@
 Every failure an adapter reports is one of these; the poller decides what to do::
 
     CarrierError
-    ├── NotFound            the carrier has no record of the number (yet)
+    ├── NotFound            the carrier has no record of the number (yet); ``retry_after`` when it
+    │                       said when to look again (17TRACK still syncing a new registration)
     ├── AuthError           credentials rejected, or a push signature is wrong
     ├── RateLimited         slow down; ``retry_after`` seconds when the carrier said so
     ├── CarrierUnavailable  5xx, timeout, connection refused: try again later
@@ -25,7 +26,9 @@ class CarrierError(Exception):
 
 
 class NotFound(CarrierError):
-    pass
+    def __init__(self, carrier: str, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(carrier, detail)
+        self.retry_after = retry_after
 
 
 class AuthError(CarrierError):

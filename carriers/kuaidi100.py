@@ -76,6 +76,7 @@ class Kuaidi100Adapter:
     code = "kuaidi100"
     zone = SHANGHAI
     max_batch = 1
+    needs_phone = True
 
     def __init__(self, config: CarrierConfig) -> None:
         self._base = config.base_url.rstrip("/")

@@ -1,19 +1,23 @@
 """17TRACK tracking API v2.2: ``register`` + ``gettrackinfo`` (≤40 numbers a call), webhook push.
 
-Followed: https://api.17track.net/en/doc?version=v2.2 (and its error-code table,
-https://api.17track.net/en/doc?anchor=api-errorcode):
+Followed: https://api.17track.net/en/doc?version=v2.2 (asset.17track.net/api/document/v2.2_en/), its
+error codes (https://help.17track.net/hc/en-us/articles/37570440168473) and status table
+(https://help.17track.net/hc/en-us/articles/37471096573337); the code tables are in
+``carriers/seventeentrack_codes.py``.
 
 - every call is ``POST {base}/track/v2.2/<endpoint>`` with header ``17token: <key>`` and a JSON
   list of ``{"number", "carrier"?}``; answers ``{"code": 0, "data": {"accepted": [...],
   "rejected": [{"number", "error": {"code", "message"}}]}}``, whole-call failures carry a non-zero
   ``code`` and/or ``data.errors[]``;
-- ``gettrackinfo`` rejects numbers never registered with ``-18019902``: they are registered once
-  and reported ``NotFound`` until 17TRACK's first sync (the poller asks again later);
-- events live in ``track_info.tracking.providers[].events[]`` with ``time_utc`` / ``time_iso``,
-  ``description``, ``location``, ``stage`` (milestone) and ``sub_status``; the ETA is
-  ``track_info.time_metrics.estimated_delivery_date.{from,to}``;
+- ``gettrackinfo`` rejects numbers never registered with ``-18019902``: they are registered on the fly
+  and reported ``NotFound(retry_after=SYNC_RETRY_AFTER)`` until 17TRACK's first sync;
+- events live in ``track_info.tracking.providers[].events[]`` (and ``track_info.latest_event``) with
+  ``time_utc`` / ``time_iso``, ``description``, ``location``, milestone ``stage`` and ``sub_status``;
+  ``track_info.latest_status {status, sub_status}`` is 17TRACK's computed state and wins when it says
+  more than the newest scan (SPEC §2); the ETA is ``time_metrics.estimated_delivery_date.{from,to}``;
 - webhook: ``{"event": "TRACKING_UPDATED" | "TRACKING_STOPPED", "data": <accepted item>}``, header
-  ``sign`` = hex SHA256(body + "/" + key); 17TRACK only needs an HTTP 200 back.
+  ``sign`` = hex SHA256(body + "/" + key); 17TRACK only needs an HTTP 200 back. The webhook URL is
+  set in 17TRACK's dashboard, not per number.
 
 Naive times (``time_iso`` without offset when 17TRACK does not know the carrier's zone and gives
 no ``time_utc``) are read as UTC: the event stays orderable and is at most a few hours off.
@@ -29,72 +33,24 @@ from typing import Any
 
 import httpx
 
-from carriers.base import UTC, CarrierConfig, decode_json, parse_local_time, send
-from carriers.errors import AuthError, BadResponse, CarrierUnavailable, NotFound, RateLimited
-from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
+from carriers import seventeentrack_codes as codes
+from carriers.base import UTC, CarrierConfig, decode_json, parse_local_time, send, with_carrier_state
+from carriers.errors import AuthError, BadResponse, CarrierError, CarrierUnavailable, NotFound, RateLimited
+from schemas import CarrierEvent, Status, TrackingQuery, TrackingResult
 
-S, SS = Status, SubStatus
-_UNMAPPED: tuple[Status, SubStatus | None] = (S.UNKNOWN, None)
-
-# Each event's own ``sub_status`` decides its canonical status (SPEC §2 conventions).
-CODE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "InfoReceived": (S.INFO_RECEIVED, None),
-    "InTransit_PickedUp": (S.IN_TRANSIT, None),
-    "InTransit_Departure": (S.IN_TRANSIT, None),
-    "InTransit_Arrival": (S.IN_TRANSIT, None),
-    "InTransit_Other": (S.IN_TRANSIT, None),
-    "InTransit_CustomsProcessing": (S.IN_TRANSIT, SS.CUSTOMS_HOLD),
-    "InTransit_CustomsReleased": (S.IN_TRANSIT, None),
-    # Customs cannot finish without papers from someone: a customs problem, not processing.
-    "InTransit_CustomsRequiringInformation": (S.EXCEPTION, SS.CUSTOMS_HOLD),
-    "Expired_Other": (S.EXPIRED, None),
-    "AvailableForPickup_Other": (S.AVAILABLE_FOR_PICKUP, None),
-    "OutForDelivery_Other": (S.OUT_FOR_DELIVERY, None),
-    "DeliveryFailure_Other": (S.ATTEMPT_FAILED, None),
-    "DeliveryFailure_NoBody": (S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-    "DeliveryFailure_Security": (S.ATTEMPT_FAILED, SS.OTHER),
-    "DeliveryFailure_Rejected": (S.ATTEMPT_FAILED, SS.REFUSED),
-    "DeliveryFailure_InvalidAddress": (S.EXCEPTION, SS.ADDRESS_ISSUE),
-    "Delivered_Other": (S.DELIVERED, None),
-    "Exception_Other": (S.EXCEPTION, SS.OTHER),
-    "Exception_Returning": (S.RETURNING, None),
-    "Exception_Returned": (S.RETURNED, None),
-    "Exception_NoBody": (S.EXCEPTION, SS.RECIPIENT_UNAVAILABLE),
-    # 17TRACK: "security, customs clearance or fee problems found before delivery".
-    "Exception_Security": (S.EXCEPTION, SS.CUSTOMS_HOLD),
-    "Exception_Damage": (S.EXCEPTION, SS.DAMAGED),
-    "Exception_Rejected": (S.RETURNING, SS.REFUSED),
-    "Exception_Delayed": (S.EXCEPTION, SS.DELAYED),
-    "Exception_Lost": (S.EXCEPTION, SS.LOST),
-    "Exception_Destroyed": (S.EXCEPTION, SS.LOST),
-    "Exception_Cancel": (S.EXCEPTION, SS.CANCELLED),
-}
-# An event without a known sub_status still has 17TRACK's milestone ``stage``.
-STAGE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "InfoReceived": (S.INFO_RECEIVED, None),
-    "PickedUp": (S.IN_TRANSIT, None),
-    "Departure": (S.IN_TRANSIT, None),
-    "Arrival": (S.IN_TRANSIT, None),
-    "AvailableForPickup": (S.AVAILABLE_FOR_PICKUP, None),
-    "OutForDelivery": (S.OUT_FOR_DELIVERY, None),
-    "Delivered": (S.DELIVERED, None),
-    "Returning": (S.RETURNING, None),
-    "Returned": (S.RETURNED, None),
-}
-
-NOT_REGISTERED = -18019902
-ALREADY_REGISTERED = -18019901
-AUTH_CODES = frozenset({-18010001, -18010002, -18010004, -18010005})  # IP, key, disabled, unauthorized
-UNAVAILABLE_CODES = frozenset({-18010003})  # internal service error
-QUOTA_CODES = frozenset({-18019907, -18019908})  # daily limit, quota used up
 # The quota does not come back within a poll cycle; look again in an hour rather than hammer it.
 QUOTA_RETRY_AFTER = 3600.0
+# A new registration is synced by 17TRACK within minutes (its help centre: a carrier change shows
+# "within several minutes"); look again soon instead of at the not-found cadence.
+SYNC_RETRY_AFTER = 300.0
 
 
 class SeventeenTrackAdapter:
     code = "seventeentrack"
     zone = UTC
     max_batch = 40
+    max_subscribe_batch = 40
+    needs_phone = False
 
     def __init__(self, config: CarrierConfig) -> None:
         base = config.base_url.rstrip("/") + "/track/v2.2"
@@ -113,13 +69,34 @@ class SeventeenTrackAdapter:
         results, unregistered = self.parse_batch(response.content)
         if unregistered:
             wanted = {_normal(n) for n in unregistered}
-            asked = [q for q in queries if _normal(q.tracking_number) in wanted]
-            request = client.build_request(
-                "POST", self._register_url, json=[_number(q) for q in asked], headers=self._headers
-            )
-            registered = await send(self.code, client, request)
-            results.update(self.parse_register(registered.content))
+            registered = await self._register(client, [q for q in queries if _normal(q.tracking_number) in wanted])
+            for number, error in registered.items():
+                results[number] = _registered_not_found(self.code, number, error)
         return _by_asked_number(queries, results)
+
+    async def subscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery], callback_url: str
+    ) -> Mapping[str, CarrierError | None]:
+        """``register`` the numbers (≤ 40 a call); ``None`` when accepted or already registered.
+
+        ``callback_url`` is ignored: 17TRACK pushes to the one webhook URL set in its dashboard.
+        """
+        out: dict[str, CarrierError | None] = {}
+        for start in range(0, len(queries), self.max_subscribe_batch):
+            batch = queries[start : start + self.max_subscribe_batch]
+            answers = {_normal(n): e for n, e in (await self._register(client, batch)).items()}
+            for query in batch:
+                missing = BadResponse(self.code, f"{query.tracking_number}: not in the register answer")
+                out[query.tracking_number] = answers.get(_normal(query.tracking_number), missing)
+        return out
+
+    async def _register(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
+    ) -> dict[str, CarrierError | None]:
+        request = client.build_request(
+            "POST", self._register_url, json=[_number(q) for q in queries], headers=self._headers
+        )
+        return self.parse_register((await send(self.code, client, request)).content)
 
     def parse(self, content: bytes) -> dict[str, TrackingResult | NotFound]:
         """Parse a ``gettrackinfo`` answer into results keyed by number."""
@@ -132,35 +109,36 @@ class SeventeenTrackAdapter:
         unregistered: list[str] = []
         try:
             for item in data.get("accepted") or ():
-                number = item["number"]
-                out[number] = self._result(item) or NotFound(self.code, f"{number}: no events yet")
+                out[item["number"]] = self._result(item)
             for item in data.get("rejected") or ():
                 number, error = item["number"], item.get("error") or {}
-                if error.get("code") == NOT_REGISTERED:
+                if error.get("code") == codes.NOT_REGISTERED:
                     unregistered.append(number)
-                out[number] = NotFound(
-                    self.code, f"{number}: {error.get('message') or 'rejected'} ({error.get('code')})"
-                )
+                # -18019909: registered, 17TRACK has nothing yet — as "accepted without events".
+                retry = SYNC_RETRY_AFTER if error.get("code") == codes.NO_INFO_YET else None
+                detail = f"{number}: {error.get('message') or 'rejected'} ({error.get('code')})"
+                out[number] = NotFound(self.code, detail, retry_after=retry)
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected gettrackinfo shape: {exc!r}") from exc
         return out, unregistered
 
-    def parse_register(self, content: bytes) -> dict[str, NotFound]:
-        """A ``register`` answer: every number stays NotFound until 17TRACK has synced it."""
+    def parse_register(self, content: bytes) -> dict[str, CarrierError | None]:
+        """A ``register`` answer by number: ``None`` when 17TRACK follows the number, else its error."""
         data = self._data(decode_json(self.code, content))
-        out: dict[str, NotFound] = {}
+        out: dict[str, CarrierError | None] = {}
         try:
             for item in data.get("accepted") or ():
-                out[item["number"]] = NotFound(
-                    self.code, f"{item['number']}: registered, waiting for 17TRACK's first sync"
-                )
+                out[item["number"]] = None
             for item in data.get("rejected") or ():
                 # Per number, even "quota used up": the batch's registered numbers keep their answers.
                 error = item.get("error") or {}
-                detail = "already registered" if error.get("code") == ALREADY_REGISTERED else "register rejected"
-                out[item["number"]] = NotFound(
-                    self.code, f"{item['number']}: {detail}: {error.get('message')} ({error.get('code')})"
-                )
+                number, code = item["number"], error.get("code")
+                if code == codes.ALREADY_REGISTERED:
+                    out[number] = None
+                else:
+                    out[number] = self._item_error(
+                        code, f"{number}: register rejected: {error.get('message')} ({code})"
+                    )
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected register shape: {exc!r}") from exc
         return out
@@ -173,12 +151,16 @@ class SeventeenTrackAdapter:
             raise AuthError(self.code, "webhook sign does not verify")
         payload = decode_json(self.code, body)
         try:
-            event = payload["event"]
-            # TRACKING_STOPPED says 17TRACK stopped following the number; it carries no new scans.
-            result = self._result(payload["data"]) if event == "TRACKING_UPDATED" else None
+            event, item = payload["event"], payload["data"]
+            if event == "TRACKING_STOPPED":
+                # 17TRACK stopped following the number: no more pushes, the service falls back to polling.
+                found = self._result(item) if item.get("track_info") else None
+                events = found.events if isinstance(found, TrackingResult) else []
+                return [TrackingResult(item["number"], events, sub_carrier=_sub_carrier(item), push_stopped=True)]
+            result = self._result(item) if event == "TRACKING_UPDATED" else None
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected webhook shape: {exc!r}") from exc
-        return [result] if result is not None else []
+        return [result] if isinstance(result, TrackingResult) else []
 
     def push_reply(self) -> tuple[int, str, bytes]:
         return 200, "application/json", b'{"code":0}'
@@ -189,34 +171,38 @@ class SeventeenTrackAdapter:
             raise BadResponse(self.code, "answer is not a JSON object")
         data = body.get("data")
         errors = (data.get("errors") if isinstance(data, dict) else None) or []
-        codes = [body.get("code"), *(e.get("code") for e in errors if isinstance(e, dict))]
-        detail = f"code {codes}: {[e.get('message') for e in errors if isinstance(e, dict)]}"
-        if AUTH_CODES.intersection(codes):
-            raise AuthError(self.code, detail)
-        if QUOTA_CODES.intersection(codes):
-            raise RateLimited(self.code, detail, retry_after=QUOTA_RETRY_AFTER)
-        if UNAVAILABLE_CODES.intersection(codes):
-            raise CarrierUnavailable(self.code, detail)
+        found = [body.get("code"), *(e.get("code") for e in errors if isinstance(e, dict))]
+        detail = f"code {found}: {[e.get('message') for e in errors if isinstance(e, dict)]}"
+        for code in found:
+            if code in codes.AUTH_CODES or code in codes.QUOTA_CODES or code in codes.UNAVAILABLE_CODES:
+                raise self._item_error(code, detail)
         if body.get("code") != 0 or errors or not isinstance(data, dict):
             raise BadResponse(self.code, detail)
         return data
 
-    def _result(self, item: dict[str, Any]) -> TrackingResult | None:
-        """One accepted number; None while 17TRACK has no scan for it."""
-        info = item.get("track_info")
-        if not info:
-            return None
-        providers = (info.get("tracking") or {}).get("providers") or ()
-        events = [self._event(raw) for provider in providers for raw in provider.get("events") or ()]
-        if not events:
-            return None
-        carrier = item.get("carrier")
-        return TrackingResult(
-            tracking_number=item["number"],
-            events=events,
-            carrier_eta=self._eta(info),
-            sub_carrier=str(carrier) if carrier else None,
-        )
+    def _item_error(self, code: object, detail: str) -> CarrierError:
+        if code in codes.AUTH_CODES:
+            return AuthError(self.code, detail)
+        if code in codes.QUOTA_CODES:
+            return RateLimited(self.code, detail, retry_after=QUOTA_RETRY_AFTER)
+        if code in codes.UNAVAILABLE_CODES:
+            return CarrierUnavailable(self.code, detail)
+        return NotFound(self.code, detail)  # 17TRACK cannot follow this number (carrier, format, ...)
+
+    def _result(self, item: dict[str, Any]) -> TrackingResult | NotFound:
+        """One accepted number; NotFound while 17TRACK has no scan for it."""
+        number = item["number"]
+        info = item.get("track_info") or {}
+        latest = info.get("latest_status") or {}
+        state = codes.state_pair(latest)
+        events, scanned = self._events(info, state)
+        if not scanned and (not events or (state is not None and state[1] in codes.NOT_FOUND_CODES)):
+            invalid = latest.get("sub_status") == "NotFound_InvalidCode"
+            detail = f"{number}: {'invalid number' if invalid else 'no events yet'} ({latest.get('sub_status')})"
+            return NotFound(self.code, detail, retry_after=None if invalid else SYNC_RETRY_AFTER)
+        if state is not None:
+            events = with_carrier_state(events, state[0], state[1], latest.get("sub_status_descr") or "")
+        return TrackingResult(number, events, carrier_eta=self._eta(info), sub_carrier=_sub_carrier(item))
 
     def _eta(self, info: dict[str, Any]) -> datetime | None:
         window = (info.get("time_metrics") or {}).get("estimated_delivery_date") or {}
@@ -224,24 +210,82 @@ class SeventeenTrackAdapter:
         latest = window.get("to") or window.get("from")
         return parse_local_time(latest, self.zone, self.code) if latest else None
 
-    def _event(self, raw: dict[str, Any]) -> CarrierEvent:
-        code = raw.get("sub_status") or ""
-        mapped = CODE_TABLE.get(code)
-        if mapped is None:
-            stage = raw.get("stage") or ""
-            mapped = STAGE_TABLE.get(stage, _UNMAPPED)
-            code = code or stage
+    def _events(self, info: dict[str, Any], state: tuple[codes.Pair, str] | None) -> tuple[list[CarrierEvent], bool]:
+        """The scans, oldest first, and whether any of them carries a code other than NotFound.
+
+        A scan without any code (no ``sub_status``, empty ``stage``) says nothing new about the parcel:
+        it keeps the status of the scan before it, and the newest one takes 17TRACK's computed state.
+        """
+        providers = (info.get("tracking") or {}).get("providers") or ()
+        raws = [raw for provider in providers for raw in provider.get("events") or ()]
+        latest_event = info.get("latest_event")
+        if isinstance(latest_event, dict) and not any(_same_scan(latest_event, raw) for raw in raws):
+            raws.append(latest_event)
+        timed = sorted(((self._when(raw), raw) for raw in raws), key=lambda pair: pair[0])
+        events: list[CarrierEvent] = []
+        scanned = False
+        before: codes.Pair = (Status.INFO_RECEIVED, None)  # an uncoded first scan: the carrier knows the parcel
+        for index, (when, raw) in enumerate(timed):
+            mapped, code = _classify(raw)
+            if mapped is None:
+                if index == len(timed) - 1 and state is not None:
+                    mapped, code = state[0], "state:" + state[1]
+                else:
+                    mapped = before
+            else:
+                scanned = scanned or code not in codes.NOT_FOUND_CODES
+                before = mapped
+            events.append(
+                CarrierEvent(
+                    occurred_at=when,
+                    status=mapped[0],
+                    sub_status=mapped[1],
+                    carrier_code=code,
+                    description=raw.get("description") or "",
+                    location=raw.get("location") or None,
+                )
+            )
+        return events, scanned
+
+    def _when(self, raw: dict[str, Any]) -> datetime:
         when = raw.get("time_utc") or raw.get("time_iso")
         if not when:
             raise BadResponse(self.code, f"event without time: {raw.get('description')!r}")
-        return CarrierEvent(
-            occurred_at=parse_local_time(when, self.zone, self.code),
-            status=mapped[0],
-            sub_status=mapped[1],
-            carrier_code=code,
-            description=raw.get("description") or "",
-            location=raw.get("location") or None,
-        )
+        return parse_local_time(when, self.zone, self.code)
+
+
+def _classify(raw: dict[str, Any]) -> tuple[codes.Pair | None, str]:
+    """An event's canonical pair and raw code; ``(None, "")`` when it carries no code at all."""
+    sub, stage = raw.get("sub_status") or "", raw.get("stage") or ""
+    if sub in codes.SUB_STATUS:
+        return codes.SUB_STATUS[sub], sub
+    if stage in codes.STAGE:  # an unknown sub_status still has a documented milestone
+        return codes.STAGE[stage], sub or stage
+    if sub or stage:
+        return codes.UNMAPPED, sub or stage
+    return None, ""
+
+
+def _same_scan(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return (a.get("time_utc") or a.get("time_iso")) == (b.get("time_utc") or b.get("time_iso")) and (
+        a.get("description") == b.get("description")
+    )
+
+
+def _sub_carrier(item: dict[str, Any]) -> str | None:
+    """17TRACK's carrier key the number is registered under, else its first provider's key."""
+    carrier = item.get("carrier")
+    if not carrier:
+        providers = ((item.get("track_info") or {}).get("tracking") or {}).get("providers") or ()
+        carrier = next((p.get("provider", {}).get("key") for p in providers if p.get("provider")), None)
+    return str(carrier) if carrier else None
+
+
+def _registered_not_found(carrier: str, number: str, error: CarrierError | None) -> NotFound:
+    if error is None:
+        return NotFound(carrier, f"{number}: registered, waiting for 17TRACK's first sync", SYNC_RETRY_AFTER)
+    retry = error.retry_after if isinstance(error, RateLimited | NotFound) else None
+    return NotFound(carrier, error.detail, retry_after=retry)
 
 
 def _number(query: TrackingQuery) -> dict[str, object]:

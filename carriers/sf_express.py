@@ -69,6 +69,7 @@ class SfExpressAdapter:
     code = "sf_express"
     zone = SHANGHAI
     max_batch = 10
+    needs_phone = True
 
     def __init__(self, config: CarrierConfig) -> None:
         self._url = config.base_url.rstrip("/") + "/std/service"

@@ -48,9 +48,15 @@ class TrackingQuery:
 
 @dataclass(slots=True)
 class TrackingResult:
-    """What an adapter knows about one parcel: its events, newest last or in any order."""
+    """What an adapter knows about one parcel: its events, newest last or in any order.
+
+    ``push_stopped``: the carrier says it stopped pushing this number (Kuaidi100 ``abort``, 17TRACK
+    ``TRACKING_STOPPED``); with a corrected ``sub_carrier`` (Kuaidi100 ``comNew``) the service
+    subscribes again under it, otherwise it falls back to polling.
+    """
 
     tracking_number: str
     events: list[CarrierEvent] = field(default_factory=list)
     carrier_eta: datetime | None = None
     sub_carrier: str | None = None
+    push_stopped: bool = False

@@ -31,6 +31,11 @@ class PollingSettings(BaseModel):
     give_up_after_hours: float = Field(
         default=120.0, gt=0, description="NOT_FOUND this long after registration → expired"
     )
+    safety_net_hours: float = Field(
+        default=24.0, gt=0, description="a parcel the carrier pushes is still polled at most this often"
+    )
+    subscribe_tick_seconds: float = Field(default=2.0, gt=0, description="tick of the carrier-subscription job")
+    subscribe_batch_size: int = Field(default=400, ge=1, le=5000)
 
 
 class IncidentSettings(BaseModel):
@@ -99,8 +104,12 @@ class CarrierSettings(BaseModel):
     partner_id: str | None = None
     check_word: SecretStr | None = None
     concurrency: int = Field(default=4, ge=1, le=64)
-    rate_per_second: float = Field(default=10.0, gt=0)
-    daily_quota: int | None = Field(default=None, ge=1)
+    rate_per_second: float = Field(default=10.0, gt=0, description="shared by every replica (PostgreSQL)")
+    rate_burst: int = Field(default=1, ge=1, description="calls allowed back to back before the rate applies")
+    daily_quota: int | None = Field(default=None, ge=1, description="calls per UTC day, shared by every replica")
+    min_interval_seconds: float = Field(
+        default=0.0, ge=0, description="least time between two queries of one number (Kuaidi100: 1800)"
+    )
 
     def adapter_config(self, default_base_url: str = "") -> CarrierConfig:
         def reveal(value: SecretStr | None) -> str | None:
@@ -117,8 +126,10 @@ class CarrierSettings(BaseModel):
 
 
 class CarriersSettings(BaseModel):
-    sandbox: CarrierSettings = CarrierSettings(concurrency=8, rate_per_second=200.0)
-    kuaidi100: CarrierSettings = CarrierSettings(enabled=False, base_url="https://poll.kuaidi100.com")
+    sandbox: CarrierSettings = CarrierSettings(concurrency=8, rate_per_second=200.0, rate_burst=50)
+    kuaidi100: CarrierSettings = CarrierSettings(
+        enabled=False, base_url="https://poll.kuaidi100.com", min_interval_seconds=1800.0
+    )
     seventeentrack: CarrierSettings = CarrierSettings(
         enabled=False, base_url="https://api.17track.net", rate_per_second=3.0
     )
@@ -143,6 +154,9 @@ class Settings(BaseSettings):
     demo_key: SecretStr | None = None
     bootstrap_admin_key: SecretStr | None = None
     pii_key: SecretStr = SecretStr("dev-only-pii-key-change-me")
+    public_url: str | None = Field(
+        default=None, description="base URL carriers and buyers reach the service at; unset → http://<host>:<port>"
+    )
     log_level: str = "INFO"
     http: HttpSettings = HttpSettings()
     polling: PollingSettings = PollingSettings()
@@ -160,6 +174,9 @@ class Settings(BaseSettings):
         if not self.sandbox:
             table.pop("sandbox")
         return table
+
+    def public_base_url(self) -> str:
+        return (self.public_url or self.sandbox_base_url()).rstrip("/")
 
     def sandbox_base_url(self) -> str:
         host = "127.0.0.1" if self.http.host in ("0.0.0.0", "::") else self.http.host  # noqa: S104

@@ -1,18 +1,25 @@
-"""Ingest: canonical carrier results → stored events and moved shipment status."""
+"""Ingest: canonical carrier results → stored events, shipment state, carrier facts and incidents.
+
+``apply_results`` is the one path every carrier result takes — polls, pushes and refreshes alike.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import asyncpg
 
 from schemas import Status, TrackingResult
 from tracking_service import metrics
+from tracking_service.cadence import DEFAULT_CADENCE, Cadence, next_poll_delay
 from tracking_service.db.events import EventColumns, StatusChange, insert_events
+from tracking_service.db.shipments import CarrierFacts, store_carrier_facts
+from tracking_service.estimates import Estimator
+from tracking_service.incidents.service import IncidentChanges, after_ingest
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,7 @@ class IngestReport:
     received: int
     inserted: int
     changes: list[StatusChange]
+    incidents: IncidentChanges = field(default_factory=IncidentChanges)
 
 
 def note_unmapped(carrier: str, code: str) -> None:
@@ -72,3 +80,46 @@ async def ingest(
         metrics.STATUS_CHANGES.labels(carrier_of.get(change.shipment_id, "?"), change.new_status).inc()
     metrics.EVENTS_INGESTED.labels(columns.source[0]).inc(inserted)
     return IngestReport(received=len(columns), inserted=inserted, changes=changes)
+
+
+async def apply_results(
+    conn: asyncpg.Connection,
+    batch: list[tuple[ShipmentRef, TrackingResult]],
+    now: datetime,
+    estimator: Estimator,
+    cadence: Cadence = DEFAULT_CADENCE,
+) -> IngestReport:
+    """Store carrier results in one transaction: events and status, carrier ETA and sub-carrier, the end of
+    a push subscription, the new cadence of every shipment whose status changed, then the incident rules."""
+    async with conn.transaction():
+        report = await ingest(conn, batch, now)
+        changed = {c.shipment_id: Status(c.new_status) for c in report.changes}
+        facts = [_facts(ref, result, changed.get(ref.shipment_id), now) for ref, result in batch]
+        await store_carrier_facts(
+            conn, facts, now, cadence.resume_after_push.total_seconds(), cadence.safety_net.total_seconds()
+        )
+        incidents = await after_ingest(conn, with_carrier_eta(report.changes, batch), now, estimator)
+    return replace(report, incidents=incidents)
+
+
+def _facts(ref: ShipmentRef, result: TrackingResult, new_status: Status | None, now: datetime) -> CarrierFacts:
+    delay = next_poll_delay(new_status, now, now) if new_status is not None else None
+    return CarrierFacts(
+        tenant_id=ref.tenant_id,
+        shipment_id=ref.shipment_id,
+        carrier_eta=result.carrier_eta,
+        sub_carrier=result.sub_carrier,
+        push_stopped=result.push_stopped,
+        next_poll_at=now + delay if delay is not None else None,
+    )
+
+
+def with_carrier_eta(
+    changes: Sequence[StatusChange], batch: list[tuple[ShipmentRef, TrackingResult]]
+) -> list[StatusChange]:
+    """The ingest snapshots, with the carrier ETA these results just stored (the delayed rule reads it)."""
+    eta = {ref.shipment_id: r.carrier_eta for ref, r in batch if r.carrier_eta is not None}
+    return [
+        replace(c, row={**dict(c.row), "carrier_eta": eta[c.shipment_id]}) if c.shipment_id in eta else c
+        for c in changes
+    ]

@@ -15,6 +15,14 @@ CARRIER_ERRORS = Counter("tracking_carrier_errors_total", "Typed carrier errors"
 CARRIER_CALL_SECONDS = Histogram("tracking_carrier_call_seconds", "Carrier API call latency", ["carrier"])
 CIRCUIT_OPEN = Gauge("tracking_carrier_circuit_open", "1 while a carrier's circuit is open", ["carrier"])
 STATUS_CHANGES = Counter("tracking_status_changes_total", "Shipment status transitions", ["carrier", "status"])
+CARRIER_BUDGET_REFUSALS = Counter(
+    "tracking_carrier_budget_refusals_total",
+    "Carrier calls not made because a shared budget said no",
+    ["carrier", "budget"],
+)
+CARRIER_SUBSCRIPTIONS = Counter(
+    "tracking_carrier_subscriptions_total", "Carrier push subscriptions by outcome", ["carrier", "outcome"]
+)
 PUSHES = Counter("tracking_carrier_pushes_total", "Carrier pushes received", ["carrier", "outcome"])
 HTTP_REQUESTS = Histogram(
     "tracking_http_request_seconds",

@@ -13,7 +13,7 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -21,17 +21,19 @@ import httpx
 
 from carriers.base import CarrierAdapter
 from carriers.errors import CarrierError, CarrierUnavailable, NotFound, RateLimited
-from schemas import TERMINAL_STATUSES, Status, TrackingQuery, TrackingResult
+from schemas import Status, TrackingQuery, TrackingResult
 from tracking_service import metrics
+from tracking_service.budgets import CarrierBudget
+from tracking_service.cadence import Cadence, next_poll_delay
 from tracking_service.clock import Clock
 from tracking_service.config import CarrierSettings, PollingSettings
 from tracking_service.db import polling as sql
-from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator
-from tracking_service.incidents.service import after_ingest
-from tracking_service.ingest import IngestReport, ShipmentRef, ingest
+from tracking_service.ingest import ShipmentRef, apply_results
 from tracking_service.pii import PiiVault, phone_last4
-from tracking_service.resilience import CircuitBreaker, DailyQuota, TokenBucket
+from tracking_service.resilience import CircuitBreaker
+
+__all__ = ["CarrierLane", "PollReport", "Poller", "build_lanes", "failure_delay", "next_poll_delay"]
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +46,8 @@ class CarrierLane:
 
     adapter: CarrierAdapter
     semaphore: asyncio.Semaphore
-    bucket: TokenBucket
-    quota: DailyQuota
-    breaker: CircuitBreaker
-    needs_phone: bool = False
+    budget: CarrierBudget  # shared by every replica
+    breaker: CircuitBreaker  # this replica's view of the carrier's health
 
 
 @dataclass
@@ -60,24 +60,7 @@ class PollReport:
     changes: int = 0
     incidents_opened: int = 0
     incidents_resolved: int = 0
-
-
-def next_poll_delay(status: Status, last_event_at: datetime | None, now: datetime) -> timedelta | None:
-    """How long until the next poll of a healthy shipment; None for terminal states."""
-    if status in TERMINAL_STATUSES:
-        return None
-    if status is Status.OUT_FOR_DELIVERY:
-        return timedelta(minutes=30)
-    if status in (Status.AVAILABLE_FOR_PICKUP, Status.ATTEMPT_FAILED):
-        return timedelta(hours=2)
-    if status in (Status.PENDING, Status.INFO_RECEIVED):
-        return timedelta(hours=1)
-    silent = now - last_event_at if last_event_at else timedelta(0)
-    if silent < timedelta(hours=24):
-        return timedelta(hours=2)
-    if silent < timedelta(hours=72):
-        return timedelta(hours=4)
-    return timedelta(hours=8)
+    skipped_min_interval: int = 0  # numbers queried too recently: not asked, stored state kept
 
 
 def failure_delay(failures: int, retry_after: float | None) -> timedelta:
@@ -98,6 +81,7 @@ class Poller:
         vault: PiiVault,
         owner: str | None = None,
         estimator: Estimator | None = None,
+        cadence: Cadence | None = None,
     ) -> None:
         self.pool = pool
         self.lanes = lanes
@@ -107,6 +91,9 @@ class Poller:
         self.vault = vault
         self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.estimator = estimator or Estimator()
+        self.cadence = cadence or Cadence(
+            safety_net=timedelta(hours=settings.safety_net_hours), resume_after_push=timedelta(hours=2)
+        )
         self._claimed: set[tuple[str, uuid.UUID]] = set()  # claimed and not yet released
 
     async def release_unfinished(self) -> int:
@@ -143,6 +130,7 @@ class Poller:
             self._claimed -= keys
 
     async def _poll(self, rows: Sequence[asyncpg.Record]) -> PollReport:
+        """Claimed rows → carrier calls (bounded, budgeted, retried) → outcomes → ``apply_results``."""
         report = PollReport(claimed=len(rows))
         if not rows:
             return report
@@ -158,9 +146,17 @@ class Poller:
                     self._failed(r, CarrierUnavailable(carrier, "carrier not enabled")) for r in carrier_rows
                 )
                 continue
+            waiting = await lane.budget.take_numbers([r["tracking_number"] for r in carrier_rows])
+            report.skipped_min_interval += sum(1 for r in carrier_rows if r["tracking_number"] in waiting)
+            outcomes.extend(
+                self._too_soon(r, waiting[r["tracking_number"]])
+                for r in carrier_rows
+                if r["tracking_number"] in waiting
+            )
+            asked = [r for r in carrier_rows if r["tracking_number"] not in waiting]
             size = max(1, lane.adapter.max_batch)
-            for start in range(0, len(carrier_rows), size):
-                chunk = carrier_rows[start : start + size]
+            for start in range(0, len(asked), size):
+                chunk = asked[start : start + size]
                 jobs.append((chunk, asyncio.create_task(self._call(lane, [self._query(lane, r) for r in chunk]))))
         report.calls = len(jobs)
         batch: list[tuple[ShipmentRef, TrackingResult]] = []
@@ -172,24 +168,22 @@ class Poller:
                 if found is not None:
                     batch.append((ShipmentRef(row["tenant_id"], row["id"], row["carrier"]), found))
                 if outcome.error:
-                    report.errors[outcome.error.split(":")[0]] = report.errors.get(outcome.error.split(":")[0], 0) + 1
-        async with self.pool.acquire() as conn:
+                    kind = outcome.error.split(":")[0]
+                    report.errors[kind] = report.errors.get(kind, 0) + 1
+        async with self.pool.acquire() as conn, conn.transaction():
             now = self.clock.now()
-            ingested = await ingest(conn, batch, now)
-            outcomes = self._reschedule_changed(outcomes, ingested, rows)
-            # Release first: it stores the carrier ETA that the delayed rule reads.
             await sql.release(conn, outcomes, self.owner, now)
-            incidents = await after_ingest(conn, with_polled_eta(ingested.changes, outcomes), now, self.estimator)
-        report.incidents_opened = len(incidents.opened)
-        report.incidents_resolved = len(incidents.resolved)
-        report.events_received = ingested.received
-        report.events_inserted = ingested.inserted
-        report.changes = len(ingested.changes)
+            applied = await apply_results(conn, batch, now, self.estimator, self.cadence)
+        report.incidents_opened = len(applied.incidents.opened)
+        report.incidents_resolved = len(applied.incidents.resolved)
+        report.events_received = applied.received
+        report.events_inserted = applied.inserted
+        report.changes = len(applied.changes)
         return report
 
     def _query(self, lane: CarrierLane, row: asyncpg.Record) -> TrackingQuery:
         last4 = None
-        if lane.needs_phone and row["buyer_sealed"] is not None:
+        if lane.adapter.needs_phone and row["buyer_sealed"] is not None:
             last4 = phone_last4(self.vault.open(row["buyer_sealed"], row["buyer_key_id"]).get("phone"))
         return TrackingQuery(
             tracking_number=row["tracking_number"],
@@ -205,11 +199,11 @@ class Poller:
         while True:
             if lane.breaker.is_open:
                 return CarrierUnavailable(carrier, "circuit open")
-            if not lane.quota.take():
-                wait = (lane.quota.resets_at() - self.clock.now()).total_seconds()
-                return RateLimited(carrier, "daily quota exhausted", retry_after=wait)
             async with lane.semaphore:
-                await lane.bucket.acquire()
+                try:
+                    await lane.budget.spend_call()
+                except RateLimited as refused:
+                    return refused  # our own budget: not the carrier's failure, no breaker, no retry
                 try:
                     with metrics.CARRIER_CALL_SECONDS.labels(carrier).time():
                         result = await lane.adapter.track(self.client, queries)
@@ -247,23 +241,21 @@ class Poller:
             metrics.POLLS.labels(row["carrier"], "not_found").inc()
             give_up = row["created_at"] + timedelta(hours=self.settings.give_up_after_hours)
             delay = next_poll_delay(Status(row["status"]), row["last_event_at"], now) or timedelta(hours=2)
-            outcome = sql.PollOutcome(
-                row["tenant_id"], row["id"], now + delay, 0, None, None, None, expire=now >= give_up
-            )
+            if isinstance(found, NotFound) and found.retry_after is not None:
+                delay = min(delay, timedelta(seconds=found.retry_after))  # e.g. 17TRACK still syncing
+            outcome = sql.PollOutcome(row["tenant_id"], row["id"], now + delay, 0, None, expire=now >= give_up)
             return outcome, None
         metrics.POLLS.labels(row["carrier"], "ok").inc()
         delay = next_poll_delay(Status(row["status"]), row["last_event_at"], now)
-        outcome = sql.PollOutcome(
-            row["tenant_id"],
-            row["id"],
-            now + delay if delay else None,
-            0,
-            None,
-            found.carrier_eta,
-            found.sub_carrier,
-            expire=False,
-        )
+        outcome = sql.PollOutcome(row["tenant_id"], row["id"], now + delay if delay else None, 0, None, expire=False)
         return outcome, found
+
+    def _too_soon(self, row: asyncpg.Record, allowed_at: datetime) -> sql.PollOutcome:
+        """A number queried within the carrier's minimum interval: look again once it has passed."""
+        metrics.POLLS.labels(row["carrier"], "min_interval").inc()
+        return sql.PollOutcome(
+            row["tenant_id"], row["id"], allowed_at, row["poll_failures"], row["last_poll_error"], expire=False
+        )
 
     def _failed(self, row: asyncpg.Record, error: CarrierError) -> sql.PollOutcome:
         metrics.POLLS.labels(row["carrier"], "error").inc()
@@ -275,48 +267,12 @@ class Poller:
             self.clock.now() + failure_delay(failures, retry_after),
             failures,
             f"{type(error).__name__}: {error.detail}"[:500],
-            None,
-            None,
             expire=False,
         )
 
-    def _reschedule_changed(
-        self, outcomes: list[sql.PollOutcome], ingested: IngestReport, rows: Sequence[asyncpg.Record]
-    ) -> list[sql.PollOutcome]:
-        """A shipment whose status just changed gets the cadence of its new status."""
-        if not ingested.changes:
-            return outcomes
-        new_status = {c.shipment_id: Status(c.new_status) for c in ingested.changes}
-        now = self.clock.now()
-        out = []
-        for outcome in outcomes:
-            status = new_status.get(outcome.shipment_id)
-            if status is not None and outcome.error is None:
-                delay = next_poll_delay(status, now, now)
-                outcome = sql.PollOutcome(
-                    outcome.tenant_id,
-                    outcome.shipment_id,
-                    now + delay if delay else None,
-                    0,
-                    None,
-                    outcome.carrier_eta,
-                    outcome.sub_carrier,
-                    outcome.expire,
-                )
-            out.append(outcome)
-        return out
-
-
-def with_polled_eta(changes: Sequence[StatusChange], outcomes: list[sql.PollOutcome]) -> list[StatusChange]:
-    """The ingest snapshots, with the carrier ETA this poll just stored (the delayed rule reads it)."""
-    eta = {o.shipment_id: o.carrier_eta for o in outcomes if o.carrier_eta is not None}
-    return [
-        replace(c, row={**dict(c.row), "carrier_eta": eta[c.shipment_id]}) if c.shipment_id in eta else c
-        for c in changes
-    ]
-
 
 def build_lanes(
+    pool: asyncpg.Pool,
     adapters: Mapping[str, CarrierAdapter],
     settings: Mapping[str, CarrierSettings],
     polling: PollingSettings,
@@ -328,9 +284,7 @@ def build_lanes(
         lanes[code] = CarrierLane(
             adapter=adapter,
             semaphore=asyncio.Semaphore(cfg.concurrency),
-            bucket=TokenBucket(cfg.rate_per_second),
-            quota=DailyQuota(cfg.daily_quota, clock),
+            budget=CarrierBudget(pool, code, cfg, clock, max_wait=polling.retry_max_wait_seconds),
             breaker=CircuitBreaker(code, polling.circuit_failure_threshold, polling.circuit_cooldown_seconds, clock),
-            needs_phone=code in ("kuaidi100", "sf_express"),
         )
     return lanes

@@ -1,8 +1,7 @@
-"""Per-carrier rate limiting, daily quotas and circuit breaking, owned by the poller."""
+"""Per-process circuit breaking (per carrier) and per-key API rate limiting; carrier budgets live in ``budgets``."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from datetime import datetime, timedelta
@@ -11,51 +10,6 @@ from tracking_service import metrics
 from tracking_service.clock import Clock
 
 log = logging.getLogger(__name__)
-
-
-class TokenBucket:
-    """At most ``rate`` calls per second on average, bursts up to ``burst``."""
-
-    def __init__(self, rate: float, burst: float | None = None) -> None:
-        self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate)
-        self._tokens = self.capacity
-        self._stamp = time.monotonic()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-                self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
-
-
-class DailyQuota:
-    """Counts calls per UTC day against a carrier's daily allowance (e.g. DHL)."""
-
-    def __init__(self, limit: int | None, clock: Clock) -> None:
-        self.limit = limit
-        self._clock = clock
-        self._day = clock.now().date()
-        self._used = 0
-
-    def take(self) -> bool:
-        today = self._clock.now().date()
-        if today != self._day:
-            self._day, self._used = today, 0
-        if self.limit is not None and self._used >= self.limit:
-            return False
-        self._used += 1
-        return True
-
-    def resets_at(self) -> datetime:
-        now = self._clock.now()
-        return datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
 
 
 class CircuitBreaker:

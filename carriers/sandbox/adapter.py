@@ -41,6 +41,7 @@ class SandboxAdapter:
     code = "sandbox"
     zone = SHANGHAI
     max_batch = 40
+    needs_phone = False
 
     def __init__(self, config: CarrierConfig) -> None:
         self._url = config.base_url.rstrip("/") + "/sandbox/v1/track"

@@ -43,6 +43,7 @@ class DownCarrier:
     code = "sandbox"
     zone = SHANGHAI
     max_batch = 40
+    needs_phone = False
 
     def __init__(self, error: Exception) -> None:
         self.error = error
@@ -57,6 +58,7 @@ def _poller(service: LiveService, adapter: object, **polling: object) -> Poller:
     svc = service.services
     settings = PollingSettings(**{"batch_size": 30, "retry_base_seconds": 0.0, **polling})  # type: ignore[arg-type]
     lanes = build_lanes(
+        svc.db,
         {"sandbox": adapter},
         {"sandbox": CarrierSettings(concurrency=4, rate_per_second=1000)},  # type: ignore[dict-item]
         settings,

@@ -113,7 +113,7 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
         for code, cfg in carrier_settings.items()
         if code in ADAPTERS
     }
-    lanes = build_lanes(svc.adapters, carrier_settings, settings.polling, svc.clock)
+    lanes = build_lanes(svc.db, svc.adapters, carrier_settings, settings.polling, svc.clock)
     svc.dispatcher = Dispatcher(svc.db, svc.client, settings, svc.clock, svc.vault, svc.estimator)
     svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, estimator=svc.estimator)
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})

@@ -146,11 +146,17 @@ async def refresh_shipment(request: web.Request) -> web.Response:
     row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
     assert row is not None
     data = await shipment_view(svc, row)
-    data["refresh"] = (
-        {"polled_by": "another worker"}
-        if report is None
-        else {"events_received": report.events_received, "events_new": report.events_inserted, "errors": report.errors}
-    )
+    if report is None:
+        data["refresh"] = {"polled_by": "another worker"}
+    elif report.skipped_min_interval:
+        # The carrier's per-number budget (Kuaidi100: 30 min) says not yet: the stored state is the answer.
+        data["refresh"] = {"skipped": "min_interval", "next_poll_at": row["next_poll_at"]}
+    else:
+        data["refresh"] = {
+            "events_received": report.events_received,
+            "events_new": report.events_inserted,
+            "errors": report.errors,
+        }
     return json_response(data)
 
 

@@ -15,7 +15,7 @@ import asyncpg
 
 CLAIM_COLUMNS = (
     "s.tenant_id, s.id, s.carrier, s.tracking_number, s.sub_carrier, s.status, s.created_at,"
-    " s.buyer_sealed, s.buyer_key_id, s.last_event_at, s.poll_failures"
+    " s.buyer_sealed, s.buyer_key_id, s.last_event_at, s.poll_failures, s.last_poll_error"
 )
 
 CLAIM_DUE_SQL = f"""
@@ -43,8 +43,6 @@ class PollOutcome:
     next_poll_at: datetime | None
     poll_failures: int
     error: str | None
-    carrier_eta: datetime | None
-    sub_carrier: str | None
     expire: bool  # NOT_FOUND past the give-up window: status becomes expired
 
 
@@ -83,7 +81,11 @@ async def claim_one(
 
 
 async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: str, now: datetime) -> None:
-    """Write every outcome in one round trip and drop the lease (only where we still hold it)."""
+    """Write every outcome in one round trip and drop the lease (only where we still hold it).
+
+    What the results themselves say (events, ETA, sub-carrier, a changed status's cadence) is stored
+    afterwards by ``ingest.apply_results``, the path pushes take too.
+    """
     if not outcomes:
         return
     await conn.execute(
@@ -95,26 +97,18 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
             lease_until = NULL,
             poll_failures = o.poll_failures,
             last_poll_error = o.error,
-            last_polled_at = $9,
-            carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
-            -- A new ETA may bring the delayed rule's deadline closer than the planned sweep.
-            sweep_at = CASE WHEN o.carrier_eta IS NOT NULL AND s.sweep_at IS NOT NULL
-                            THEN LEAST(s.sweep_at, o.carrier_eta + interval '1 second') ELSE s.sweep_at END,
-            sub_carrier = COALESCE(s.sub_carrier, o.sub_carrier),
+            last_polled_at = $7,
             status = CASE WHEN o.expire AND s.status = 'pending' THEN 'expired' ELSE s.status END,
-            updated_at = $9
-        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::timestamptz[],
-                    $7::text[], $8::bool[])
-             AS o(tenant_id, id, next_poll_at, poll_failures, error, carrier_eta, sub_carrier, expire)
-        WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $10
+            updated_at = $7
+        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::bool[])
+             AS o(tenant_id, id, next_poll_at, poll_failures, error, expire)
+        WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $8
         """,
         [o.tenant_id for o in outcomes],
         [o.shipment_id for o in outcomes],
         [o.next_poll_at for o in outcomes],
         [o.poll_failures for o in outcomes],
         [o.error for o in outcomes],
-        [o.carrier_eta for o in outcomes],
-        [o.sub_carrier for o in outcomes],
         [o.expire for o in outcomes],
         now,
         owner,

@@ -182,3 +182,67 @@ async def buyer_contact(
         shipment_id,
     )
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierFacts:
+    """What a carrier result says of one shipment beyond its events."""
+
+    tenant_id: str
+    shipment_id: uuid.UUID
+    carrier_eta: datetime | None
+    sub_carrier: str | None
+    push_stopped: bool
+    next_poll_at: datetime | None  # the cadence of a status that just changed; None: keep the schedule
+
+
+STORE_FACTS_SQL = """
+UPDATE shipments s
+SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
+    -- A new ETA may bring the delayed rule's deadline closer than the planned sweep.
+    sweep_at = CASE WHEN o.carrier_eta IS NOT NULL AND s.sweep_at IS NOT NULL
+                    THEN LEAST(s.sweep_at, o.carrier_eta + interval '1 second') ELSE s.sweep_at END,
+    -- A stopped subscription with a corrected code (Kuaidi100 autoCheck/comNew) is redone under it.
+    sub_carrier = CASE WHEN o.push_stopped AND o.sub_carrier IS NOT NULL THEN o.sub_carrier
+                       ELSE COALESCE(s.sub_carrier, o.sub_carrier) END,
+    push_state = CASE WHEN NOT o.push_stopped OR s.push_state IS NULL THEN s.push_state
+                      WHEN o.sub_carrier IS NOT NULL AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN 'pending'
+                      ELSE 'stopped' END,
+    push_due_at = CASE WHEN o.push_stopped AND s.push_state IS NOT NULL AND o.sub_carrier IS NOT NULL
+                            AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN $7
+                       ELSE s.push_due_at END,
+    next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') THEN NULL
+                        -- Push stopped: polling takes over at its own cadence.
+                        WHEN o.push_stopped THEN LEAST(COALESCE(o.next_poll_at, s.next_poll_at),
+                                                         $7 + $8 * interval '1 second')
+                        WHEN o.next_poll_at IS NULL THEN s.next_poll_at
+                        WHEN s.push_state = 'subscribed' THEN GREATEST(o.next_poll_at, $7 + $9 * interval '1 second')
+                        ELSE o.next_poll_at END
+FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[])
+     AS o(tenant_id, id, carrier_eta, sub_carrier, push_stopped, next_poll_at)
+WHERE s.tenant_id = o.tenant_id AND s.id = o.id
+"""
+
+
+async def store_carrier_facts(
+    conn: asyncpg.Connection,
+    facts: list[CarrierFacts],
+    now: datetime,
+    resume_poll_seconds: float,
+    safety_net_seconds: float,
+) -> None:
+    """Store ETAs, sub-carriers, subscription ends and new cadences of many shipments in one round trip."""
+    if not facts:
+        return
+    await conn.execute(
+        STORE_FACTS_SQL,
+        [f.tenant_id for f in facts],
+        [f.shipment_id for f in facts],
+        [f.carrier_eta for f in facts],
+        [f.sub_carrier for f in facts],
+        [f.push_stopped for f in facts],
+        [f.next_poll_at for f in facts],
+        now,
+        resume_poll_seconds,
+        safety_net_seconds,
+    )
