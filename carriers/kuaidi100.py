@@ -1,10 +1,15 @@
-"""Kuaidi100 (快递100) aggregator: real-time query, subscription and callback.
+"""Kuaidi100 (快递100) aggregator: real-time query, subscription and callback, number recognition.
 
 Followed: Kuaidi100 API docs — 实时快递查询接口 ``POST https://poll.kuaidi100.com/poll/query.do``
-(https://api.kuaidi100.com/document/5f0ffb5ebc8da837cbd8aefc), 订阅推送 ``POST /poll`` and the
-callback (https://api.kuaidi100.com/document/5f0ffa8f2977d50a94e1023c): ``sign`` =
-upper(MD5(param + key + customer)) for queries, upper(MD5(param + salt)) for callbacks;
-``resultv2=4`` adds the high-level sub-state ``statusCode`` to every trace.
+(https://api.kuaidi100.com/document/5f0ffb5ebc8da837cbd8aefc), 订阅 ``POST /poll``
+(https://apifox.com/apidoc/project-514987/api-8567477, return codes as in the 信息推送 guide
+https://cloud.tencent.com/developer/article/1828132), the callback (推送接口,
+https://apifox.com/apidoc/project-514987/api-8575995) and 智能单号识别 ``autonumber/auto``
+(https://api.kuaidi100.com/document/5f1106542977d50a94e10241).
+``sign`` = upper(MD5(param + key + customer)) for queries, upper(MD5(param + salt)) for callbacks;
+``resultv2=4`` adds the high-level sub-state ``statusCode`` to every trace, and the top-level ``state`` is the
+carrier's computed state: when it says more than the newest trace (超时未签收 over a 派件 scan), it is added as the
+newest event (``carriers.base.with_carrier_state``). The code table is ``carriers.kuaidi100_codes``.
 Times are naive Asia/Shanghai. The ``com`` code (e.g. ``shunfeng``) is kept as the sub-carrier.
 """
 
@@ -15,57 +20,27 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from carriers.base import SHANGHAI, CarrierConfig, decode_json, parse_local_time, send
+from carriers import kuaidi100_codes as codes
+from carriers.base import (
+    SHANGHAI,
+    CarrierConfig,
+    CarrierError,
+    decode_json,
+    parse_local_time,
+    send,
+    with_carrier_state,
+)
 from carriers.errors import AuthError, BadResponse, CarrierUnavailable, NotFound, RateLimited
-from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
+from schemas import CarrierEvent, Status, TrackingQuery, TrackingResult
 
-S, SS = Status, SubStatus
-# Top-level ``state`` and resultv2=4 ``statusCode`` → canonical. statusCode wins when present.
-CODE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "0": (S.IN_TRANSIT, None),
-    "1001": (S.IN_TRANSIT, None),
-    "1002": (S.IN_TRANSIT, None),
-    "1003": (S.IN_TRANSIT, None),
-    "1": (S.IN_TRANSIT, None),
-    "101": (S.INFO_RECEIVED, None),
-    "102": (S.INFO_RECEIVED, None),
-    "103": (S.IN_TRANSIT, None),
-    "5": (S.OUT_FOR_DELIVERY, None),
-    "501": (S.AVAILABLE_FOR_PICKUP, None),
-    "3": (S.DELIVERED, None),
-    "301": (S.DELIVERED, None),
-    "302": (S.DELIVERED, None),
-    "303": (S.DELIVERED, SS.DELIVERED_TO_NEIGHBOR),
-    "304": (S.DELIVERED, SS.DELIVERED_TO_LOCKER),
-    "6": (S.RETURNING, None),
-    "4": (S.RETURNED, SS.REFUSED),
-    "401": (S.EXCEPTION, SS.CANCELLED),
-    "14": (S.RETURNING, SS.REFUSED),
-    "7": (S.IN_TRANSIT, None),
-    "2": (S.EXCEPTION, SS.OTHER),
-    "201": (S.EXCEPTION, SS.DELAYED),
-    "202": (S.EXCEPTION, SS.DELAYED),
-    "203": (S.RETURNING, SS.REFUSED),
-    "204": (S.ATTEMPT_FAILED, SS.OTHER),
-    "205": (S.AVAILABLE_FOR_PICKUP, SS.HELD_AT_CARRIER),
-    "206": (S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),
-    "207": (S.EXCEPTION, SS.ADDRESS_ISSUE),
-    "208": (S.EXCEPTION, SS.HELD_AT_CARRIER),
-    "209": (S.EXCEPTION, SS.DAMAGED),
-    "210": (S.EXCEPTION, SS.CANCELLED),
-    "8": (S.IN_TRANSIT, SS.CUSTOMS_HOLD),
-    "10": (S.IN_TRANSIT, SS.CUSTOMS_HOLD),
-    "11": (S.IN_TRANSIT, SS.CUSTOMS_HOLD),
-    "12": (S.IN_TRANSIT, None),
-    "13": (S.EXCEPTION, SS.CUSTOMS_HOLD),
-}
-_AUTH_CODES = {"503", "601"}  # bad sign / key expired or out of balance
-_BUSY_CODES = {"501", "502"}
-_NOT_FOUND_CODES = {"500"}  # 查询无结果，请隔段时间再查
+# The recognition API lives on the consumer host, not on poll.kuaidi100.com; other base URLs (sandboxes,
+# tests) serve it under their own root.
+OFFICIAL_POLL_HOST = "poll.kuaidi100.com"
+OFFICIAL_AUTONUMBER_URL = "https://www.kuaidi100.com/autonumber/auto"
 
 
 def _md5_upper(text: str) -> str:
@@ -76,13 +51,18 @@ class Kuaidi100Adapter:
     code = "kuaidi100"
     zone = SHANGHAI
     max_batch = 1
-    needs_phone = True
+    max_subscribe_batch = 1  # ``poll`` takes one number a request
+    needs_phone = True  # 顺丰速运, 顺丰快运, 中通 require the phone (last 4 digits accepted)
 
     def __init__(self, config: CarrierConfig) -> None:
         self._base = config.base_url.rstrip("/")
         self._key = config.key or ""
         self._customer = config.customer or ""
         self._salt = config.secret or ""
+        official = urlsplit(self._base).hostname == OFFICIAL_POLL_HOST
+        self._autonumber_url = OFFICIAL_AUTONUMBER_URL if official else f"{self._base}/autonumber/auto"
+
+    # -- real-time query ------------------------------------------------------------------------------------
 
     def query_form(self, query: TrackingQuery) -> dict[str, str]:
         param: dict[str, Any] = {"com": query.sub_carrier or "auto", "num": query.tracking_number, "resultv2": "4"}
@@ -114,59 +94,97 @@ class Kuaidi100Adapter:
         if body.get("result") is False or ("returnCode" in body and "data" not in body):
             code = str(body.get("returnCode", ""))
             message = str(body.get("message", ""))
-            if code in _NOT_FOUND_CODES:
+            if code in codes.QUERY_NOT_FOUND:
                 return NotFound(self.code, f"{number}: {message}")
-            if code in _AUTH_CODES:
+            if code in codes.QUERY_AUTH:
                 raise AuthError(self.code, f"returnCode {code}: {message}")
-            if code in _BUSY_CODES:
+            if code in codes.QUERY_BUSY:
                 raise CarrierUnavailable(self.code, f"returnCode {code}: {message}")
             if code == "429":
                 raise RateLimited(self.code, message)
             raise BadResponse(self.code, f"returnCode {code}: {message}")
         return self._result(body)
 
-    def _result(self, body: dict[str, Any]) -> TrackingResult:
+    def _result(self, body: dict[str, Any], *, traces_optional: bool = False) -> TrackingResult:
+        """Events of one answer; a callback's ``lastResult`` may come without traces (``abort``)."""
         try:
             state = str(body.get("state", ""))
-            events = [self._event(trace, state) for trace in body["data"]]
-            return TrackingResult(tracking_number=str(body["nu"]), events=events, sub_carrier=body.get("com"))
-        except (KeyError, TypeError) as exc:
-            raise BadResponse(self.code, f"unexpected shape: missing {exc}") from exc
+            traces = (body.get("data") or []) if traces_optional else body["data"]
+            events = [self._event(trace, state) for trace in traces]
+            flagged = codes.CODES.get(state)
+            newest = max(events, key=lambda e: e.occurred_at).carrier_code if events else ""
+            if flagged is not None and codes.PARENT.get(newest) != state:
+                description = f"{flagged.name}：{flagged.meaning}"
+                events = with_carrier_state(events, (flagged.status, flagged.sub_status), state, description)
+            return TrackingResult(tracking_number=str(body["nu"]), events=events, sub_carrier=body.get("com") or None)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise BadResponse(self.code, f"unexpected shape: {exc!r}") from exc
 
     def _event(self, trace: dict[str, Any], state: str) -> CarrierEvent:
-        code = str(trace.get("statusCode") or state)
-        status, sub_status = CODE_TABLE.get(code, (Status.UNKNOWN, None))
+        # resultv2=4 gives statusCode, resultv2=1 only the state's name; without either the answer's state stands.
+        code = str(trace.get("statusCode") or codes.CODE_BY_NAME.get(str(trace.get("status") or ""), "") or state)
+        known = codes.CODES.get(code)
         return CarrierEvent(
             occurred_at=parse_local_time(trace.get("ftime") or trace["time"], self.zone, self.code),
-            status=status,
-            sub_status=sub_status,
+            status=known.status if known else Status.UNKNOWN,
+            sub_status=known.sub_status if known else None,
             carrier_code=code,
             description=trace.get("context", ""),
             location=trace.get("areaName") or trace.get("location") or None,
         )
 
-    async def subscribe(self, client: httpx.AsyncClient, query: TrackingQuery, callback_url: str) -> None:
-        """Ask Kuaidi100 to push updates of ``query`` to ``callback_url``."""
+    # -- subscription (SPEC §10) ----------------------------------------------------------------------------
+
+    def subscribe_form(self, query: TrackingQuery, callback_url: str) -> dict[str, str]:
         parameters: dict[str, str] = {"callbackurl": callback_url, "salt": self._salt, "resultv2": "4"}
+        if not query.sub_carrier:
+            parameters["autoCom"] = "1"  # the doc: with autoCom=1 the company must be empty
         if query.phone_last4:
             parameters["phone"] = query.phone_last4
         param = {
-            "company": query.sub_carrier or "auto",
+            "company": query.sub_carrier or "",
             "number": query.tracking_number,
             "key": self._key,
             "parameters": parameters,
         }
-        form = {"schema": "json", "param": json.dumps(param, ensure_ascii=False, separators=(",", ":"))}
-        response = await send(self.code, client, client.build_request("POST", f"{self._base}/poll", data=form))
-        body = decode_json(self.code, response.content)
-        if not isinstance(body, dict) or body.get("result") is not True:
-            code = str(body.get("returnCode", "")) if isinstance(body, dict) else ""
-            if code in _AUTH_CODES:
-                raise AuthError(self.code, f"subscribe refused: {code}")
-            raise BadResponse(self.code, f"subscribe refused: {code}")
+        return {"schema": "json", "param": json.dumps(param, ensure_ascii=False, separators=(",", ":"))}
+
+    async def subscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery], callback_url: str
+    ) -> Mapping[str, CarrierError | None]:
+        """Ask Kuaidi100 to push updates of every query to ``callback_url``; ``None`` per accepted number."""
+        out: dict[str, CarrierError | None] = {}
+        for query in queries:
+            form = self.subscribe_form(query, callback_url)
+            response = await send(self.code, client, client.build_request("POST", f"{self._base}/poll", data=form))
+            out[query.tracking_number] = self.parse_subscribe(query.tracking_number, response.content)
+        return out
+
+    def parse_subscribe(self, number: str, content: bytes) -> CarrierError | None:
+        """One ``poll`` answer ``{result, returnCode, message}``: None when accepted (501 重复订阅 included)."""
+        body = decode_json(self.code, content)
+        if not isinstance(body, dict) or ("returnCode" not in body and "result" not in body):
+            raise BadResponse(self.code, "subscribe answer without result / returnCode")
+        code = str(body.get("returnCode", ""))
+        detail = f"{number}: subscribe returnCode {code}: {body.get('message', '')}"
+        if body.get("result") is True or code in codes.SUBSCRIBE_ACCEPTED:
+            return None
+        if code in codes.SUBSCRIBE_AUTH:
+            raise AuthError(self.code, detail)
+        if code in codes.SUBSCRIBE_BUSY:
+            raise CarrierUnavailable(self.code, detail)
+        if code in codes.SUBSCRIBE_UNKNOWN_NUMBER:
+            return NotFound(self.code, detail)
+        return BadResponse(self.code, detail)  # 700 bad data / callback url, 701 company refused, anything else
 
     def parse_push(self, headers: Mapping[str, str], body: bytes) -> list[TrackingResult]:
-        """Callback: form fields ``param`` (JSON with ``lastResult``) and ``sign`` = upper(MD5(param + salt))."""
+        """Callback: form fields ``param`` (JSON with ``lastResult``) and ``sign`` = upper(MD5(param + salt)).
+
+        ``status`` shutdown (tracking finished, the parcel signed) and abort (3天查询无记录 / 60天无变化, or a
+        company correction) both end the pushes: ``push_stopped``. A corrected company (``comNew`` with
+        ``autoCheck=1``, or on the abort that announces it) becomes the ``sub_carrier``, so the service
+        subscribes again under it. An abort may carry no traces: the result then has no events.
+        """
         try:
             form = parse_qs(body.decode(), strict_parsing=False)
         except UnicodeDecodeError as exc:
@@ -178,7 +196,13 @@ class Kuaidi100Adapter:
         payload = decode_json(self.code, param.encode())
         if not isinstance(payload, dict) or not isinstance(payload.get("lastResult"), dict):
             raise BadResponse(self.code, "callback without lastResult")
-        return [self._result(payload["lastResult"])]
+        result = self._result(payload["lastResult"], traces_optional=True)
+        status = str(payload.get("status", ""))
+        corrected = str(payload.get("comNew") or "")
+        if corrected and (str(payload.get("autoCheck", "")) == "1" or status == "abort"):
+            result.sub_carrier = corrected
+        result.push_stopped = status in codes.PUSH_STOPPED
+        return [result]
 
     def push_reply(self) -> tuple[int, str, bytes]:
         return (
@@ -186,3 +210,30 @@ class Kuaidi100Adapter:
             "application/json",
             json.dumps({"result": True, "returnCode": "200", "message": "成功"}, ensure_ascii=False).encode(),
         )
+
+    # -- 智能单号识别 ---------------------------------------------------------------------------------------
+
+    async def autonumber(self, client: httpx.AsyncClient, number: str) -> list[str]:
+        """Kuaidi100's guess of the companies a number belongs to, best first (``comCode`` values)."""
+        request = client.build_request("POST", self._autonumber_url, params={"num": number, "key": self._key})
+        response = await send(self.code, client, request)
+        return self.parse_autonumber(response.content)
+
+    def parse_autonumber(self, content: bytes) -> list[str]:
+        body = decode_json(self.code, content)
+        if isinstance(body, dict):  # the documented error shape {returnCode, message, result: false}
+            code = str(body.get("returnCode", ""))
+            detail = f"autonumber returnCode {code}: {body.get('message', '')}"
+            if code in codes.AUTONUMBER_AUTH:
+                raise AuthError(self.code, detail)
+            if code in codes.AUTONUMBER_INVALID:
+                return []  # 不是有效的快递单号: no company claims it
+            raise BadResponse(self.code, detail)
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise BadResponse(self.code, "autonumber answer is not a list of companies")
+        out: list[str] = []
+        for item in body:
+            com = str(item.get("comCode") or "")
+            if com and com not in out:
+                out.append(com)
+        return out
