@@ -6,6 +6,9 @@ and the 路由推送 RoutePushService page): form fields ``partnerID``, ``reques
 with Java URLEncoder semantics; ``apiResultCode`` A1000 is success and ``apiResultData`` is a JSON
 string carrying ``msgData.routeResps[].routes[]`` (``acceptTime``, ``acceptAddress``, ``remark``, ``opCode``).
 Times are naive Asia/Shanghai. ``checkPhoneNo`` carries the buyer phone's last 4 digits.
+The opCode table, reason codes and the ``firstStatusCode``/``secondaryStatusCode`` fields of newer answers
+live in ``carriers/sf_express_codes.py`` (sources cited there); a route's status fields win where they say
+more than its opCode (``with_carrier_state``), and 8000 (order closed) takes the outcome it closes.
 """
 
 from __future__ import annotations
@@ -17,40 +20,17 @@ import json
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote_plus
 
 import httpx
 
-from carriers.base import SHANGHAI, CarrierConfig, decode_json, parse_local_time, send
+from carriers.base import SHANGHAI, CarrierConfig, decode_json, parse_local_time, send, with_carrier_state
 from carriers.errors import AuthError, BadResponse, CarrierUnavailable, NotFound, RateLimited
+from carriers.sf_express_codes import classify, route_state
 from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
 
-S, SS = Status, SubStatus
-# Route opCodes (路由操作码) → canonical.
-CODE_TABLE: dict[str, tuple[Status, SubStatus | None]] = {
-    "50": (S.IN_TRANSIT, None),  # 顺丰已收取快件
-    "54": (S.IN_TRANSIT, None),  # 上门收件
-    "30": (S.IN_TRANSIT, None),  # 快件在中转/已发车
-    "31": (S.IN_TRANSIT, None),  # 快件到达中转场
-    "36": (S.IN_TRANSIT, None),  # 快件装车
-    "3036": (S.IN_TRANSIT, None),
-    "105": (S.IN_TRANSIT, None),  # 航空起飞
-    "106": (S.IN_TRANSIT, None),  # 航空落地
-    "44": (S.OUT_FOR_DELIVERY, None),  # 正在派送途中
-    "204": (S.OUT_FOR_DELIVERY, None),  # 派件员已派件
-    "125": (S.AVAILABLE_FOR_PICKUP, None),  # 快件已存放至丰巢/驿站
-    "130": (S.AVAILABLE_FOR_PICKUP, None),  # 快件到达顺丰店/站
-    "80": (S.DELIVERED, None),  # 已签收
-    "8000": (S.DELIVERED, None),  # 签收(快递柜/驿站取件)
-    "33": (S.ATTEMPT_FAILED, SS.RECIPIENT_UNAVAILABLE),  # 派件不成功, 收方客户不在
-    "70": (S.EXCEPTION, SS.OTHER),  # 问题件
-    "99": (S.RETURNING, None),  # 应客户要求退回
-    "648": (S.RETURNING, None),  # 退回件
-    "605": (S.IN_TRANSIT, SS.CUSTOMS_HOLD),  # 清关中
-    "606": (S.IN_TRANSIT, None),  # 清关完成
-    "607": (S.EXCEPTION, SS.CUSTOMS_HOLD),  # 海关查验/清关异常
-}
 _AUTH = {"A1002", "A1003", "A1004", "A1006", "A1008"}
 _BUSY = {"A1009", "A1099"}
 
@@ -69,7 +49,7 @@ class SfExpressAdapter:
     code = "sf_express"
     zone = SHANGHAI
     max_batch = 10
-    needs_phone = True
+    needs_phone = True  # checkPhoneNo: routes of a waybill not on our monthly account need a phone's last 4
 
     def __init__(self, config: CarrierConfig) -> None:
         self._url = config.base_url.rstrip("/") + "/std/service"
@@ -125,24 +105,37 @@ class SfExpressAdapter:
             for resp in data["msgData"]["routeResps"]:
                 number = resp["mailNo"]
                 routes = resp.get("routes") or []
-                out[number] = (
-                    TrackingResult(number, [self._event(r) for r in routes])
-                    if routes
-                    else NotFound(self.code, f"{number}: no routes")
-                )
+                out[number] = self._result(number, routes) if routes else NotFound(self.code, f"{number}: no routes")
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected shape: {exc}") from exc
         return out
 
+    def _result(self, number: str, routes: list[dict[str, Any]]) -> TrackingResult:
+        """Events of one waybill; 8000 closes the outcome before it; the newest route's status fields may add one."""
+        events = _close_orders([self._event(r) for r in routes])
+        newest, route = max(zip(events, routes, strict=True), key=lambda pair: pair[0].occurred_at)
+        state = route_state(route)
+        if state is not None and state[1] is None and newest.sub_status not in (None, SubStatus.OTHER):
+            state = None  # the scan's reason (damaged, refused …) says more than a bare phase
+        elif state == (Status.RETURNING, None) and newest.status is Status.DELIVERED:
+            state = (Status.RETURNED, None)  # 已退回 and signed: the sender has it back
+        code = str(route.get("secondaryStatusCode") or route.get("firstStatusCode") or "")
+        if code in ("", "-"):
+            code = str(route.get("firstStatusName") or "")
+        name = str(route.get("secondaryStatusName") or route.get("firstStatusName") or "")
+        return TrackingResult(number, with_carrier_state(events, state, code, name if name != "-" else ""))
+
     def _event(self, route: dict[str, Any]) -> CarrierEvent:
-        code = str(route.get("opCode", ""))
-        status, sub_status = CODE_TABLE.get(code, (Status.UNKNOWN, None))
+        code = str(route.get("opCode") or route.get("opcode") or "")
+        remark = str(route.get("remark") or "")
+        pair = classify(code, remark, str(route.get("reasonCode") or ""), str(route.get("reasonName") or ""))
+        status, sub_status = pair if pair is not None else (Status.UNKNOWN, None)
         return CarrierEvent(
             occurred_at=parse_local_time(route["acceptTime"], self.zone, self.code),
             status=status,
             sub_status=sub_status,
             carrier_code=code or "none",
-            description=route.get("remark", ""),
+            description=remark,
             location=route.get("acceptAddress") or None,
         )
 
@@ -158,12 +151,12 @@ class SfExpressAdapter:
             raise AuthError(self.code, "route push msgDigest does not verify")
         payload = decode_json(self.code, msg_data.encode())
         try:
-            by_number: dict[str, list[CarrierEvent]] = {}
+            by_number: dict[str, list[dict[str, Any]]] = {}
             for route in payload["Body"]["WaybillRoute"]:
-                by_number.setdefault(route["mailno"], []).append(self._event(route))
-        except (KeyError, TypeError) as exc:
+                by_number.setdefault(route["mailno"], []).append(route)
+            return [self._result(number, routes) for number, routes in by_number.items()]
+        except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected push shape: {exc}") from exc
-        return [TrackingResult(number, events) for number, events in by_number.items()]
 
     def push_reply(self) -> tuple[int, str, bytes]:
         return (
@@ -171,3 +164,21 @@ class SfExpressAdapter:
             "application/json",
             json.dumps({"return_code": "0000", "return_msg": "成功"}, ensure_ascii=False).encode(),
         )
+
+
+def _close_orders(events: list[CarrierEvent]) -> list[CarrierEvent]:
+    """8000 closes the order: after 80 it is the delivery (same sub-status), after 99/648 the return is done.
+
+    Without an earlier outcome in the same answer or push it stays 已签收 (its remark names the signer).
+    """
+    out = []
+    for event in events:
+        if event.carrier_code == "8000" and (event.status, event.sub_status) == (Status.DELIVERED, None):
+            before = [e for e in events if e.carrier_code != "8000" and e.occurred_at <= event.occurred_at]
+            last = max(before, key=lambda e: e.occurred_at, default=None)
+            if last is not None and last.status is Status.DELIVERED:
+                event = replace(event, sub_status=last.sub_status)
+            elif last is not None and last.status in (Status.RETURNING, Status.RETURNED):
+                event = replace(event, status=Status.RETURNED, sub_status=last.sub_status)
+        out.append(event)
+    return out
