@@ -86,6 +86,17 @@ class SubscribeAdapter(Protocol):
     ) -> Mapping[str, CarrierError | None]: ...
 
 
+@runtime_checkable
+class NumberRecognizer(Protocol):
+    """An aggregator that names the companies a tracking number may belong to (Kuaidi100 智能单号识别)."""
+
+    code: str
+
+    async def autonumber(self, client: httpx.AsyncClient, number: str) -> list[str]:
+        """The aggregator's sub-carrier codes for ``number``, best first; empty when none claims it."""
+        ...
+
+
 def parse_local_time(text: str, zone: ZoneInfo, carrier: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> datetime:
     """Read a carrier time; naive times are in the carrier's zone, aware ones keep their offset."""
     try:
@@ -205,6 +216,7 @@ __all__ = [
     "CarrierAdapter",
     "CarrierConfig",
     "CarrierError",
+    "NumberRecognizer",
     "PushAdapter",
     "SubscribeAdapter",
     "decode_json",

@@ -25,12 +25,24 @@ _RULES: tuple[tuple[re.Pattern[str], str, str | None, float], ...] = tuple(
         # 顺丰: SF + 12/13 digits — SF's own API first, Kuaidi100 as the aggregator route.
         (r"^SF\d{12,13}$", "sf_express", None, 0.95),
         (r"^SF\d{12,13}$", "kuaidi100", "shunfeng", 0.9),
-        (r"^YT\d{13}$", "kuaidi100", "yuantong", 0.9),  # 圆通
+        (r"^YT\d{12,13}$", "kuaidi100", "yuantong", 0.9),  # 圆通
+        (r"^JT\d{13}$", "kuaidi100", "jtexpress", 0.9),  # 极兔 J&T
         (r"^JD[A-Z0-9]{13}$", "kuaidi100", "jd", 0.9),  # 京东
-        (r"^77\d{13}$", "kuaidi100", "shentong", 0.8),  # 申通
-        (r"^(31|43|46)\d{13}$", "kuaidi100", "yunda", 0.8),  # 韵达
-        (r"^7[0-9]{11,14}$", "kuaidi100", "zhongtong", 0.7),  # 中通 (75…, 73…, 78…)
-        (r"^[A-Z]{2}\d{9}CN$", "kuaidi100", "ems", 0.8),  # China Post / EMS S10
+        (r"^DPK\d{9,13}$", "kuaidi100", "debangkuaidi", 0.9),  # 德邦快递
+        (r"^LP\d{14}$", "kuaidi100", "cainiao", 0.9),  # 菜鸟 logistics order
+        (r"^LP\d{14}$", "seventeentrack", None, 0.6),
+        (r"^77\d{13}$", "kuaidi100", "shentong", 0.8),  # 申通 15 digits
+        (r"^77\d{10}$", "kuaidi100", "shentong", 0.6),  # 申通 12 digits (中通 prints these too)
+        (r"^(31|43|46)\d{11}(\d{2})?$", "kuaidi100", "yunda", 0.8),  # 韵达 13 / 15 digits
+        (r"^(10|12|19|50)\d{11}$", "kuaidi100", "yunda", 0.6),  # 韵达 13 digits, shared with EMS
+        (r"^7[3-9]\d{12}$", "kuaidi100", "zhongtong", 0.8),  # 中通 14 digits (73…, 75…, 78…)
+        (r"^7\d{11}$", "kuaidi100", "zhongtong", 0.6),  # 中通 12 digits
+        (r"^7\d{12,14}$", "kuaidi100", "zhongtong", 0.5),
+        (r"^(11|51)\d{11}$", "kuaidi100", "ems", 0.8),  # EMS domestic 13 digits
+        (r"^(10|50)\d{11}$", "kuaidi100", "ems", 0.6),
+        (r"^9[5-9]\d{11}$", "kuaidi100", "youzhengguonei", 0.8),  # 邮政快递包裹 13 digits
+        (r"^E[A-Z]\d{9}CN$", "kuaidi100", "ems", 0.85),  # S10 EMS from China
+        (r"^[A-DF-Z][A-Z]\d{9}CN$", "kuaidi100", "youzhengguoji", 0.8),  # S10 China Post letters/parcels
         (r"^[A-Z]{2}\d{9}[A-Z]{2}$", "seventeentrack", None, 0.6),  # UPU S10 postal
         (r"^1Z[0-9A-Z]{16}$", "easypost", "UPS", 0.8),
         (r"^1Z[0-9A-Z]{16}$", "seventeentrack", None, 0.6),
@@ -41,6 +53,17 @@ _RULES: tuple[tuple[re.Pattern[str], str, str | None, float], ...] = tuple(
         (r"^(?=(?:\D*\d){6})[A-Z0-9]{10,30}$", "seventeentrack", None, 0.2),  # 17TRACK: most numbers with digits
     )
 )
+
+
+CONFIDENT = 0.5
+
+
+def ambiguous(ranked: list[Candidate]) -> bool:
+    """True when local rules cannot settle the carrier: nothing matched, the best is only a catch-all
+    shape below ``CONFIDENT``, or the two best tie. The service then asks Kuaidi100's autonumber."""
+    if not ranked or ranked[0].score < CONFIDENT:
+        return True
+    return len(ranked) > 1 and ranked[0].score == ranked[1].score
 
 
 def detect(tracking_number: str) -> list[Candidate]:

@@ -201,6 +201,7 @@ class Kuaidi100Adapter:
         corrected = str(payload.get("comNew") or "")
         if corrected and (str(payload.get("autoCheck", "")) == "1" or status == "abort"):
             result.sub_carrier = corrected
+            result.sub_carrier_corrected = True
         result.push_stopped = status in codes.PUSH_STOPPED
         return [result]
 

@@ -52,7 +52,8 @@ class TrackingResult:
 
     ``push_stopped``: the carrier says it stopped pushing this number (Kuaidi100 ``abort``, 17TRACK
     ``TRACKING_STOPPED``); with a corrected ``sub_carrier`` (Kuaidi100 ``comNew``) the service
-    subscribes again under it, otherwise it falls back to polling.
+    subscribes again under it, otherwise it falls back to polling. ``sub_carrier_corrected``: the
+    carrier names the right company itself and keeps pushing under it; the stored one is replaced.
     """
 
     tracking_number: str
@@ -60,3 +61,4 @@ class TrackingResult:
     carrier_eta: datetime | None = None
     sub_carrier: str | None = None
     push_stopped: bool = False
+    sub_carrier_corrected: bool = False  # the carrier corrected the company (Kuaidi100 autoCheck=1 comNew)

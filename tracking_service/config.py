@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from carriers.base import CarrierConfig
@@ -138,6 +138,20 @@ class CarriersSettings(BaseModel):
     )
     sf_express: CarrierSettings = CarrierSettings(enabled=False, base_url="https://bspgw.sf-express.com")
     easypost: CarrierSettings = CarrierSettings(enabled=False, base_url="https://api.easypost.com")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_carrier_defaults(cls, data: Any) -> Any:
+        """A carrier configured in part (``TRACKING_CARRIERS__DHL__KEY=…``, a config dict) keeps the rest of
+        its defaults: its base URL, DHL's 250 calls a day, Kuaidi100's 30 minutes between queries."""
+        if not isinstance(data, dict):
+            return data
+        merged = dict(data)
+        for name, field in cls.model_fields.items():
+            given = data.get(name)
+            if isinstance(given, dict) and isinstance(field.default, CarrierSettings):
+                merged[name] = {**field.default.model_dump(exclude_unset=True), **given}
+        return merged
 
 
 class Settings(BaseSettings):

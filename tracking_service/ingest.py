@@ -111,6 +111,7 @@ def _facts(ref: ShipmentRef, result: TrackingResult, new_status: Status | None, 
         sub_carrier=result.sub_carrier,
         push_stopped=result.push_stopped,
         next_poll_at=now + delay if delay is not None else None,
+        sub_carrier_corrected=result.sub_carrier_corrected,
     )
 
 

@@ -23,6 +23,11 @@ CARRIER_BUDGET_REFUSALS = Counter(
 CARRIER_SUBSCRIPTIONS = Counter(
     "tracking_carrier_subscriptions_total", "Carrier push subscriptions by outcome", ["carrier", "outcome"]
 )
+NUMBER_RECOGNITIONS = Counter(
+    "tracking_number_recognitions_total",
+    "Aggregator number recognitions asked when local rules could not choose a carrier",
+    ["carrier", "outcome"],
+)
 PUSHES = Counter("tracking_carrier_pushes_total", "Carrier pushes received", ["carrier", "outcome"])
 HTTP_REQUESTS = Histogram(
     "tracking_http_request_seconds",

@@ -33,9 +33,13 @@ from tracking_service.ingest import ShipmentRef, apply_results
 from tracking_service.pii import PiiVault, phone_last4
 from tracking_service.resilience import CircuitBreaker
 
-__all__ = ["CarrierLane", "PollReport", "Poller", "build_lanes", "failure_delay", "next_poll_delay"]
+__all__ = ["CarrierLane", "PollReport", "Poller", "build_lanes", "failure_delay", "next_poll_delay", "query_for"]
 
 log = logging.getLogger(__name__)
+
+# A carrier's "look again soon" on a number it does not know yet (17TRACK syncing a new registration) is
+# honoured only this long after registration; later the number is looked at on the not-found cadence.
+SYNC_WINDOW = timedelta(hours=1)
 
 CallResult = Mapping[str, TrackingResult | NotFound] | CarrierError
 
@@ -172,7 +176,7 @@ class Poller:
                     report.errors[kind] = report.errors.get(kind, 0) + 1
         async with self.pool.acquire() as conn, conn.transaction():
             now = self.clock.now()
-            await sql.release(conn, outcomes, self.owner, now)
+            await sql.release(conn, outcomes, self.owner, now, self.cadence.safety_net.total_seconds())
             applied = await apply_results(conn, batch, now, self.estimator, self.cadence)
         report.incidents_opened = len(applied.incidents.opened)
         report.incidents_resolved = len(applied.incidents.resolved)
@@ -182,15 +186,7 @@ class Poller:
         return report
 
     def _query(self, lane: CarrierLane, row: asyncpg.Record) -> TrackingQuery:
-        last4 = None
-        if lane.adapter.needs_phone and row["buyer_sealed"] is not None:
-            last4 = phone_last4(self.vault.open(row["buyer_sealed"], row["buyer_key_id"]).get("phone"))
-        return TrackingQuery(
-            tracking_number=row["tracking_number"],
-            sub_carrier=row["sub_carrier"],
-            phone_last4=last4,
-            registered_at=row["created_at"],
-        )
+        return query_for(lane.adapter, row, self.vault)
 
     async def _call(self, lane: CarrierLane, queries: list[TrackingQuery]) -> CallResult:
         """One adapter call with limits, retries (backoff + jitter, Retry-After) and the breaker."""
@@ -241,9 +237,13 @@ class Poller:
             metrics.POLLS.labels(row["carrier"], "not_found").inc()
             give_up = row["created_at"] + timedelta(hours=self.settings.give_up_after_hours)
             delay = next_poll_delay(Status(row["status"]), row["last_event_at"], now) or timedelta(hours=2)
-            if isinstance(found, NotFound) and found.retry_after is not None:
-                delay = min(delay, timedelta(seconds=found.retry_after))  # e.g. 17TRACK still syncing
-            outcome = sql.PollOutcome(row["tenant_id"], row["id"], now + delay, 0, None, expire=now >= give_up)
+            retry = found.retry_after if isinstance(found, NotFound) else None
+            soon = retry is not None and now - row["created_at"] < SYNC_WINDOW
+            if soon and retry is not None:
+                delay = min(delay, timedelta(seconds=retry))  # e.g. 17TRACK's first sync
+            outcome = sql.PollOutcome(
+                row["tenant_id"], row["id"], now + delay, 0, None, expire=now >= give_up, soon=soon
+            )
             return outcome, None
         metrics.POLLS.labels(row["carrier"], "ok").inc()
         delay = next_poll_delay(Status(row["status"]), row["last_event_at"], now)
@@ -269,6 +269,19 @@ class Poller:
             f"{type(error).__name__}: {error.detail}"[:500],
             expire=False,
         )
+
+
+def query_for(adapter: CarrierAdapter, row: asyncpg.Record, vault: PiiVault) -> TrackingQuery:
+    """What the carrier is asked about one claimed shipment (the phone's last 4 only where it needs them)."""
+    last4 = None
+    if adapter.needs_phone and row["buyer_sealed"] is not None:
+        last4 = phone_last4(vault.open(row["buyer_sealed"], row["buyer_key_id"]).get("phone"))
+    return TrackingQuery(
+        tracking_number=row["tracking_number"],
+        sub_carrier=row["sub_carrier"],
+        phone_last4=last4,
+        registered_at=row["created_at"],
+    )
 
 
 def build_lanes(

@@ -14,6 +14,7 @@ import asyncpg
 from carriers.detect import detect
 from schemas.api import ShipmentCreate
 from tracking_service.db import shipments as sql
+from tracking_service.detection import Recognition, local_candidates, recognise
 from tracking_service.pii import PiiVault, mask_buyer, phone_last4
 
 TERMINAL = frozenset({"delivered", "returned", "expired"})
@@ -38,26 +39,36 @@ class BadCursor(ValueError):
     pass
 
 
-def choose_carrier(body: ShipmentCreate, enabled: list[str]) -> tuple[str, str | None]:
-    """The body's carrier, or the only/best detected one among the enabled carriers."""
+async def choose_carrier(
+    body: ShipmentCreate, enabled: list[str], recognition: Recognition | None = None
+) -> tuple[str, str | None]:
+    """The body's carrier, or the detected one among the enabled carriers (``tracking_service.detection``)."""
     if body.carrier is not None:
         if body.carrier not in enabled:
             raise UnknownCarrier(body.carrier, enabled)
         sub = body.sub_carrier
         if sub is None:
             sub = next((c.sub_carrier for c in detect(body.tracking_number) if c.carrier == body.carrier), None)
+        if sub is None and recognition is not None and recognition.recognizer.code == body.carrier:
+            sub = next(iter(await recognition.companies(body.tracking_number)), None)
         return body.carrier, sub
-    candidates = [c for c in detect(body.tracking_number) if c.carrier in enabled]
-    listed = [{"carrier": c.carrier, "sub_carrier": c.sub_carrier, "score": c.score} for c in candidates]
-    if not candidates:
-        raise AmbiguousCarrier(listed)
-    if len(candidates) > 1 and candidates[0].score == candidates[1].score:
-        raise AmbiguousCarrier(listed)
-    return candidates[0].carrier, body.sub_carrier or candidates[0].sub_carrier
+    if body.sub_carrier is not None:  # the shop names the company: the carrier that follows it is taken
+        named = [c for c in local_candidates(body.tracking_number, enabled) if c.sub_carrier == body.sub_carrier]
+        if named:
+            return named[0].carrier, body.sub_carrier
+    chosen, candidates = await recognise(body.tracking_number, enabled, recognition)
+    if chosen is None:
+        raise AmbiguousCarrier(candidates)
+    return chosen.carrier, body.sub_carrier or chosen.sub_carrier
 
 
 def new_shipment(
-    tenant_id: str, carrier: str, sub_carrier: str | None, body: ShipmentCreate, vault: PiiVault
+    tenant_id: str,
+    carrier: str,
+    sub_carrier: str | None,
+    body: ShipmentCreate,
+    vault: PiiVault,
+    subscribe: bool = False,
 ) -> sql.NewShipment:
     buyer = body.buyer.model_dump() if body.buyer else None
     last4 = phone_last4(buyer.get("phone")) if buyer else None
@@ -77,6 +88,7 @@ def new_shipment(
         phone_last4_hash=vault.phone_last4_hash(last4) if last4 else None,
         metadata=body.metadata,
         buyer_opted_out=bool(body.buyer and body.buyer.opt_out),
+        subscribe=subscribe,
     )
 
 

@@ -180,12 +180,13 @@ def test_auto_check_pushes_carry_the_corrected_company() -> None:
     last = _last_result("5", [("2026-11-20 08:31:40", "5", "【杭州市】快件正在派送中")], com="zhongtong")
     (result,) = _push(last, autoCheck="1", comOld="yuantong", comNew="zhongtong")
     assert result.sub_carrier == "zhongtong" and result.push_stopped is False
+    assert result.sub_carrier_corrected is True
     assert result.events[-1].status is Status.OUT_FOR_DELIVERY
 
 
 def test_comnew_without_auto_check_on_a_polling_push_is_not_a_correction() -> None:
     (result,) = _push(TRANSIT, comNew="zhongtong")
-    assert result.sub_carrier == "yuantong"
+    assert result.sub_carrier == "yuantong" and result.sub_carrier_corrected is False
 
 
 def test_the_computed_state_wins_in_a_push_too() -> None:

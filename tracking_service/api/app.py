@@ -12,6 +12,7 @@ import httpx
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from carriers.base import NumberRecognizer
 from carriers.registry import ADAPTERS, build_adapter
 from carriers.sandbox.server import create_sandbox_app
 from tracking_service.answers import classifier
@@ -35,6 +36,7 @@ from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.db.events import ensure_event_partitions
+from tracking_service.detection import Recognition
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
 from tracking_service.logging_setup import install_request_id
@@ -43,6 +45,7 @@ from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
 from tracking_service.resilience import KeyRateLimiter
 from tracking_service.retention import purge_pii
+from tracking_service.subscriptions import Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +116,15 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
         for code, cfg in carrier_settings.items()
         if code in ADAPTERS
     }
+    recognizer = next((a for a in svc.adapters.values() if isinstance(a, NumberRecognizer)), None)
+    if recognizer is not None:
+        svc.recognition = Recognition(recognizer, svc.client, svc.clock)
     lanes = build_lanes(svc.db, svc.adapters, carrier_settings, settings.polling, svc.clock)
     svc.dispatcher = Dispatcher(svc.db, svc.client, settings, svc.clock, svc.vault, svc.estimator)
     svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, estimator=svc.estimator)
+    svc.subscriber = Subscriber(
+        svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, settings.public_base_url()
+    )
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
     yield
     await svc.client.aclose()
@@ -166,7 +175,7 @@ class Jobs:
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     svc = app[SERVICES]
     settings = svc.settings
-    assert svc.poller is not None and svc.dispatcher is not None
+    assert svc.poller is not None and svc.dispatcher is not None and svc.subscriber is not None
     jobs = Jobs()
     scheduler = AsyncIOScheduler(timezone="UTC")
 
@@ -182,6 +191,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
 
     if settings.polling.enabled:
         every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)
+        every(settings.polling.subscribe_tick_seconds, "subscribe_once", svc.subscriber.subscribe_once)
     if settings.notify.enabled:
         every(settings.notify.tick_seconds, "dispatch_once", svc.dispatcher.dispatch_once)
     every(settings.incidents.sweep_seconds, "incident_sweep", sweep)

@@ -13,11 +13,13 @@ from tracking_service.audit import AuditLog
 from tracking_service.auth import KeyCache
 from tracking_service.clock import Clock
 from tracking_service.config import Settings
+from tracking_service.detection import Recognition
 from tracking_service.estimates import Estimator
 from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller
 from tracking_service.resilience import KeyRateLimiter
+from tracking_service.subscriptions import Subscriber
 
 
 @dataclass
@@ -28,8 +30,10 @@ class Services:
     pool: asyncpg.Pool | None = None
     client: httpx.AsyncClient | None = None
     poller: Poller | None = None
+    subscriber: Subscriber | None = None
     dispatcher: Dispatcher | None = None
     adapters: dict[str, CarrierAdapter] = field(default_factory=dict)
+    recognition: Recognition | None = None  # the aggregator's number recognition, when one is enabled
     estimator: Estimator = field(default_factory=Estimator)
     rate_limiter: KeyRateLimiter = field(default_factory=lambda: KeyRateLimiter(50.0, 100))
     keys: KeyCache = field(default_factory=KeyCache)

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
+from carriers.base import SubscribeAdapter
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.context import Services, services
@@ -42,7 +43,7 @@ async def register_shipment(request: web.Request) -> web.Response:
     svc = services(request)
     tenant_id = write_tenant(principal, body.tenant)
     try:
-        carrier, sub_carrier = shipments.choose_carrier(body, svc.enabled_carriers)
+        carrier, sub_carrier = await shipments.choose_carrier(body, svc.enabled_carriers, svc.recognition)
     except shipments.UnknownCarrier as exc:
         raise Problem(
             422,
@@ -64,7 +65,8 @@ async def register_shipment(request: web.Request) -> web.Response:
                 }
             ],
         ) from exc
-    new = shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault)
+    pushes = isinstance(svc.adapters.get(carrier), SubscribeAdapter)
+    new = shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
     async with svc.db.acquire() as conn:
         if await tenants_sql.get_tenant(conn, tenant_id) is None:
             raise not_found(f"tenant {tenant_id!r}")

@@ -44,6 +44,7 @@ class PollOutcome:
     poll_failures: int
     error: str | None
     expire: bool  # NOT_FOUND past the give-up window: status becomes expired
+    soon: bool = False  # the carrier asked to look again soon (17TRACK's first sync): even if it pushes
 
 
 async def claim_due(
@@ -80,8 +81,13 @@ async def claim_one(
     return row
 
 
-async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: str, now: datetime) -> None:
+async def release(
+    conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: str, now: datetime, safety_net_seconds: float
+) -> None:
     """Write every outcome in one round trip and drop the lease (only where we still hold it).
+
+    A parcel the carrier pushes (``push_state = 'subscribed'``) is looked at again no sooner than the
+    safety net, whatever the poll cadence says: the push brings its news.
 
     What the results themselves say (events, ETA, sub-carrier, a changed status's cadence) is stored
     afterwards by ``ingest.apply_results``, the path pushes take too.
@@ -92,7 +98,10 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
         """
         UPDATE shipments s
         SET next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') OR o.expire
-                                THEN NULL ELSE o.next_poll_at END,
+                                THEN NULL
+                                WHEN s.push_state = 'subscribed' AND o.next_poll_at IS NOT NULL AND NOT o.soon
+                                THEN GREATEST(o.next_poll_at, $7::timestamptz + $9::float8 * interval '1 second')
+                                ELSE o.next_poll_at END,
             lease_owner = NULL,
             lease_until = NULL,
             poll_failures = o.poll_failures,
@@ -100,8 +109,8 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
             last_polled_at = $7,
             status = CASE WHEN o.expire AND s.status = 'pending' THEN 'expired' ELSE s.status END,
             updated_at = $7
-        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::bool[])
-             AS o(tenant_id, id, next_poll_at, poll_failures, error, expire)
+        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::bool[], $10::bool[])
+             AS o(tenant_id, id, next_poll_at, poll_failures, error, expire, soon)
         WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $8
         """,
         [o.tenant_id for o in outcomes],
@@ -112,6 +121,8 @@ async def release(conn: asyncpg.Connection, outcomes: list[PollOutcome], owner: 
         [o.expire for o in outcomes],
         now,
         owner,
+        safety_net_seconds,
+        [o.soon for o in outcomes],
     )
 
 

@@ -55,6 +55,7 @@ class NewShipment:
     phone_last4_hash: bytes | None
     metadata: dict[str, Any]
     buyer_opted_out: bool = False
+    subscribe: bool = False  # the carrier pushes: the subscription job subscribes it (push_state pending)
 
 
 async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[asyncpg.Record, bool]:
@@ -64,8 +65,10 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         INSERT INTO shipments (
             tenant_id, id, carrier, tracking_number, sub_carrier, order_id, promised_delivery_at,
             linked_shipment_id, origin, destination, buyer_sealed, buyer_key_id, buyer_masked,
-            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at, buyer_opted_out)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16, $17)
+            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at, buyer_opted_out,
+            push_state, push_due_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16, $17,
+                CASE WHEN $18::boolean THEN 'pending' END, CASE WHEN $18::boolean THEN $16::timestamptz END)
         ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
         RETURNING {SHIPMENT_COLUMNS}
         """,
@@ -86,6 +89,7 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         new.metadata,
         now,
         new.buyer_opted_out,
+        new.subscribe,
     )
     if row is not None:
         return row, True
@@ -194,6 +198,7 @@ class CarrierFacts:
     sub_carrier: str | None
     push_stopped: bool
     next_poll_at: datetime | None  # the cadence of a status that just changed; None: keep the schedule
+    sub_carrier_corrected: bool = False  # the carrier's own correction replaces the stored sub-carrier
 
 
 STORE_FACTS_SQL = """
@@ -202,8 +207,9 @@ SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
     -- A new ETA may bring the delayed rule's deadline closer than the planned sweep.
     sweep_at = CASE WHEN o.carrier_eta IS NOT NULL AND s.sweep_at IS NOT NULL
                     THEN LEAST(s.sweep_at, o.carrier_eta + interval '1 second') ELSE s.sweep_at END,
-    -- A stopped subscription with a corrected code (Kuaidi100 autoCheck/comNew) is redone under it.
-    sub_carrier = CASE WHEN o.push_stopped AND o.sub_carrier IS NOT NULL THEN o.sub_carrier
+    -- The carrier's own correction (Kuaidi100 autoCheck/comNew) replaces the stored code; a stopped
+    -- subscription with a new code is redone under it.
+    sub_carrier = CASE WHEN (o.push_stopped OR o.corrected) AND o.sub_carrier IS NOT NULL THEN o.sub_carrier
                        ELSE COALESCE(s.sub_carrier, o.sub_carrier) END,
     push_state = CASE WHEN NOT o.push_stopped OR s.push_state IS NULL THEN s.push_state
                       WHEN o.sub_carrier IS NOT NULL AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN 'pending'
@@ -218,8 +224,8 @@ SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
                         WHEN o.next_poll_at IS NULL THEN s.next_poll_at
                         WHEN s.push_state = 'subscribed' THEN GREATEST(o.next_poll_at, $7 + $9 * interval '1 second')
                         ELSE o.next_poll_at END
-FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[])
-     AS o(tenant_id, id, carrier_eta, sub_carrier, push_stopped, next_poll_at)
+FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[], $10::bool[])
+     AS o(tenant_id, id, carrier_eta, sub_carrier, push_stopped, next_poll_at, corrected)
 WHERE s.tenant_id = o.tenant_id AND s.id = o.id
 """
 
@@ -245,4 +251,5 @@ async def store_carrier_facts(
         now,
         resume_poll_seconds,
         safety_net_seconds,
+        [f.sub_carrier_corrected for f in facts],
     )
