@@ -2,6 +2,15 @@
 
 ``detect`` returns ranked candidates; the service picks the best one among the
 tenant's enabled carriers, or answers 422 with the list when it cannot choose.
+
+Sources: UPU S10 (two letters, 8 digits + check digit, country) for postal items — ``E…CN`` is EMS,
+other ``..CN`` China Post; UPS ``1Z`` and DHL / FedEx lengths from their public tracking pages. The
+Chinese express carriers publish no number grammar: the domestic shapes below (中通 73/75/78…
+14 digits, 圆通 ``YT``, 申通 77…, 韵达 31/43/46… 13 digits, 极兔 ``JT`` + 13, 京东 ``JD``, 顺丰 ``SF``,
+EMS 11/51… and 邮政快递包裹 95–99… 13 digits, 德邦 ``DPK``, 菜鸟 ``LP`` + 14) are what their waybills
+print. Shapes two carriers share (13 digits from 10…/50…, 12 bare digits) score equal or below
+``CONFIDENT``: ``ambiguous`` then says so and the service asks Kuaidi100's 智能单号识别
+(``tracking_service.detection``) instead of guessing.
 """
 
 from __future__ import annotations
