@@ -79,6 +79,7 @@ def _signed(body: bytes, secret: str = "push-secret") -> dict[str, str]:
 
 
 _PUSH_BODY = json.dumps(_body("SBX-DELIVERED-7", "SBX-NOT_FOUND-7")).encode()
+_ETA_BODY = json.dumps(_body("SBX-IN_TRANSIT-7")).encode()
 _GARBAGE = b'{"code":0,"data":[{"numb'
 
 PUSH_CASES = [
@@ -89,6 +90,14 @@ PUSH_CASES = [
         _signed(_PUSH_BODY),
         _PUSH_BODY,
         {"SBX-DELIVERED-7": Parcel(Status.DELIVERED, events=5)},
+    ),
+    PushCase(
+        "sandbox",
+        "in_transit_with_eta",
+        PUSH_CONFIG,
+        _signed(_ETA_BODY),
+        _ETA_BODY,
+        {"SBX-IN_TRANSIT-7": Parcel(Status.IN_TRANSIT, carrier_eta=datetime(2026, 11, 12, 0, 0, tzinfo=UTC))},
     ),
     PushCase("sandbox", "bad_signature", PUSH_CONFIG, _signed(_PUSH_BODY, "wrong"), _PUSH_BODY, AuthError),
     PushCase("sandbox", "missing_signature", PUSH_CONFIG, {}, _PUSH_BODY, AuthError),

@@ -341,6 +341,21 @@ def _signed(body: bytes, key: str = "token-17") -> dict[str, str]:
 _UPDATED = fixture(CARRIER, "push_tracking_updated.json")
 _GARBAGE = b'{"event":"TRACKING_UPD'
 
+
+def _out_for_delivery_with_eta() -> bytes:
+    """The documented push with the delivery scan not yet made and 17TRACK's estimated delivery window."""
+    body = json.loads(_UPDATED)
+    info = body["data"]["track_info"]
+    info["latest_status"] = {"status": "OutForDelivery", "sub_status": "OutForDelivery_Other", "sub_status_descr": None}
+    for provider in info["tracking"]["providers"]:
+        provider["events"] = [e for e in provider["events"] if e["stage"] != "Delivered"]
+    window = {"source": "Official", "from": "2026-11-21T08:00:00+01:00", "to": "2026-11-22T18:00:00+01:00"}
+    info["time_metrics"]["estimated_delivery_date"] = window
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+_WITH_ETA = _out_for_delivery_with_eta()
+
 # TRACKING_STOPPED comes back as a result without events (push_stopped): the suite asserts events for
 # every parcel, so it is tested directly in tests/carriers/test_seventeentrack_register.py.
 PUSH_CASES = [
@@ -351,6 +366,14 @@ PUSH_CASES = [
         _signed(_UPDATED),
         _UPDATED,
         {"RR123456789CN": Parcel(Status.DELIVERED, events=5)},
+    ),
+    PushCase(
+        CARRIER,
+        "out_for_delivery_with_eta",
+        CONFIG,
+        _signed(_WITH_ETA),
+        _WITH_ETA,
+        {"RR123456789CN": Parcel(Status.OUT_FOR_DELIVERY, carrier_eta=datetime(2026, 11, 22, 17, 0, tzinfo=UTC))},
     ),
     PushCase(CARRIER, "bad_signature", CONFIG, _signed(_UPDATED, "other-key"), _UPDATED, AuthError),
     PushCase(CARRIER, "missing_signature", CONFIG, {}, _UPDATED, AuthError),

@@ -24,6 +24,8 @@ import pytest
 from aiohttp import web
 
 from tests.conftest import LiveService, create_key, create_tenant, free_port, make_settings, start_service
+from tests.contract.framework import Parcel, PushCase
+from tests.contract.test_contract import PUSH_CASES
 from tracking_service.clock import FrozenClock
 
 FIXTURES = Path(__file__).resolve().parent.parent / "contract" / "fixtures"
@@ -389,3 +391,48 @@ async def test_two_replicas_and_a_restart_share_the_daily_quota_and_the_number_i
         skipped = await shop.post(f"/v1/shipments/{queried}/refresh")
     assert skipped.json()["refresh"]["skipped"] == "min_interval"
     assert fake[0].calls["query"] == 4
+
+
+# -- a pushed ETA is stored, per push carrier ---------------------------------------------------------
+
+
+def _eta_push_cases() -> list[PushCase]:
+    """The first push contract case of each push carrier whose parcel carries a carrier ETA."""
+    chosen: dict[str, PushCase] = {}
+    for case in PUSH_CASES:
+        if isinstance(case.expect, dict) and any(p.carrier_eta for p in case.expect.values()):
+            chosen.setdefault(case.carrier, case)
+    return list(chosen.values())
+
+
+ETA_CASES = _eta_push_cases()
+
+
+def test_every_push_carrier_that_reports_an_eta_has_an_eta_case() -> None:
+    # Kuaidi100 (resultv2=4) and SF route pushes carry no ETA; the other push carriers must be covered.
+    assert {c.carrier for c in ETA_CASES} == {"sandbox", "easypost", "seventeentrack"}
+
+
+@pytest.mark.parametrize("case", ETA_CASES, ids=lambda c: c.carrier)
+async def test_a_pushed_eta_and_sub_carrier_are_stored(case: PushCase, db_dsn: str, clock: FrozenClock) -> None:
+    config = case.config
+    carrier = {"enabled": True, "base_url": "http://127.0.0.1:9", "key": config.key, "secret": config.secret}
+    settings = make_settings(db_dsn, free_port(), carriers={case.carrier: carrier})
+    live, runner = await start_service(settings, clock)
+    try:
+        async with live.client() as admin:
+            await create_tenant(admin, "shop-eta")
+            ((number, expected),) = [(n, p) for n, p in case.expect.items() if isinstance(p, Parcel)]
+            created = await admin.post(
+                "/v1/shipments", json={"tracking_number": number, "carrier": case.carrier, "tenant": "shop-eta"}
+            )
+            assert created.status_code == 201, created.text
+            pushed = await push(live, case.carrier, case.body, case.headers)
+            assert pushed.status_code == 200, pushed.text
+        row = await shipment_row(db_dsn, created.json()["id"])
+    finally:
+        await runner.cleanup()
+    assert row["carrier_eta"] == expected.carrier_eta
+    assert row["status"] == expected.status.value
+    if expected.sub_carrier is not None:
+        assert row["sub_carrier"] == expected.sub_carrier
