@@ -34,10 +34,10 @@ import httpx
 from aiohttp import web
 from common import report, scratch_database
 
-from tracking_service.api.app import create_app
-from tracking_service.api.context import SERVICES
+from tracking_service.app import create_app
 from tracking_service.clock import FrozenClock, SystemClock
 from tracking_service.config import Settings
+from tracking_service.services import SERVICES
 
 PARCELS = 60
 PUSHES = 200

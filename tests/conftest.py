@@ -17,12 +17,12 @@ import httpx
 import pytest
 from aiohttp import web
 
-from tracking_service.api.app import create_app
-from tracking_service.api.context import SERVICES, Services
+from tracking_service.app import create_app
 from tracking_service.clock import FrozenClock
 from tracking_service.config import Settings
 from tracking_service.db import migrate, resolve_dsn
 from tracking_service.db.core import init_connection
+from tracking_service.services import SERVICES, Services
 
 ADMIN_KEY = "test-admin-key-0123456789"
 TEMPLATE_DB = "tracking_test_template"

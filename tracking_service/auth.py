@@ -9,7 +9,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
 from schemas.api import Role
+from tracking_service.db.keys import find_key
 
 KEY_PREFIX = "tsk_"
 
@@ -65,3 +68,16 @@ class KeyCache:
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
         self._entries[key_hash] = (time.monotonic() + self.ttl_seconds, row)
+
+
+async def find_principal(cache: KeyCache, db: asyncpg.Pool, key: str) -> Principal | None:
+    """The principal of ``key`` if it is known and not revoked; the key's row is cached for a few seconds."""
+    key_hash = hash_key(key)
+    row = cache.get(key_hash)
+    if row is None:
+        row = await find_key(db, key_hash)
+        if row is None:
+            return None
+        cache.put(key_hash, row)
+    role = Role(row["role"])
+    return Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))

@@ -12,7 +12,7 @@ import asyncpg
 from aiohttp import web
 
 from schemas.api import Locale, Role, TenantCreate
-from tracking_service.api.app import create_app
+from tracking_service.app import create_app
 from tracking_service.auth import generate_key, hash_key
 from tracking_service.clock import SystemClock
 from tracking_service.config import Settings
@@ -133,7 +133,7 @@ async def _poll_once(settings: Settings) -> dict[str, object]:
     runner = web.AppRunner(app)
     await runner.setup()  # runs the cleanup contexts: pool, adapters, poller
     try:
-        from tracking_service.api.context import SERVICES
+        from tracking_service.services import SERVICES
 
         poller = app[SERVICES].poller
         assert poller is not None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -100,3 +102,25 @@ class Estimator:
                 break
         self._cache[key] = (time.monotonic(), found)
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentEstimate:
+    """What the lane model says of one shipment: the lane, and when its parcels arrive at p50 / p90."""
+
+    lane: LaneEstimate | None
+    p50_at: datetime | None
+    p90_at: datetime | None
+
+
+async def estimate_shipment(
+    estimator: Estimator, conn: asyncpg.Connection | asyncpg.Pool, shipment: Mapping[str, Any]
+) -> ShipmentEstimate:
+    """The lane of the shipment's own tenant, counted from pickup (or registration when not picked up)."""
+    lane = await estimator.estimate(
+        conn, [shipment["tenant_id"]], shipment["carrier"], shipment["origin"], shipment["destination"]
+    )
+    if lane is None:
+        return ShipmentEstimate(None, None, None)
+    start: datetime = shipment["picked_up_at"] or shipment["created_at"]
+    return ShipmentEstimate(lane, start + timedelta(hours=lane.p50_hours), start + timedelta(hours=lane.p90_hours))

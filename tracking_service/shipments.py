@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -112,12 +112,6 @@ def estimated_delivery(row: asyncpg.Record, model_at: datetime | None) -> dict[s
 
 def needs_model(row: asyncpg.Record) -> bool:
     return row["status"] not in TERMINAL and row["carrier_eta"] is None
-
-
-def model_eta(row: asyncpg.Record, lane_p50_hours: int | None) -> datetime | None:
-    if lane_p50_hours is None:
-        return None
-    return (row["picked_up_at"] or row["created_at"]) + timedelta(hours=lane_p50_hours)
 
 
 def to_response(row: asyncpg.Record, model_at: datetime | None = None) -> dict[str, Any]:

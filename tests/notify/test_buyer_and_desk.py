@@ -138,7 +138,7 @@ async def test_zendesk_gets_a_ticket_then_notes_on_the_same_ticket(
     async with svc.db.acquire() as conn:
         shipment = await get_shipment(conn, uuid.UUID(shipment_id), None)
         assert shipment is not None
-        await open_dispute(conn, shipment, {"reported_by": "agent"}, svc.clock.now())
+        await open_dispute(conn, shipment, "agent", svc.clock.now())
     await dispatcher(notify_service).dispatch_once()
     assert [a for a, *_ in peers.zendesk] == ["create", "update"]
     assert peers.zendesk[1][1] == "/zendesk/api/v2/tickets/4242.json"

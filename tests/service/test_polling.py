@@ -16,7 +16,7 @@ from carriers.errors import CarrierUnavailable, NotFound, RateLimited
 from carriers.sandbox.adapter import SandboxAdapter
 from schemas import Status, TrackingQuery, TrackingResult
 from tests.conftest import LiveService
-from tracking_service.api.app import Jobs
+from tracking_service.app import Jobs
 from tracking_service.config import CarrierSettings, PollingSettings
 from tracking_service.db import polling as sql
 from tracking_service.polling import Poller, build_lanes, next_poll_delay

@@ -107,10 +107,10 @@ async def test_refresh_polls_now_and_reports_what_it_stored(service: LiveService
 async def test_refresh_of_a_shipment_another_poller_holds_is_409(
     service: LiveService, shop: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tracking_service.api import routes_shipments
     from tracking_service.db import polling as polling_sql
+    from tracking_service.usecases import shipments as shipment_cases
 
-    monkeypatch.setattr(routes_shipments, "REFRESH_WAIT_STEPS", 2)
+    monkeypatch.setattr(shipment_cases, "REFRESH_WAIT_STEPS", 2)
     created = await register(shop, "SBX-IN_TRANSIT-0106")
     async with service.services.db.acquire() as conn:
         assert await polling_sql.claim_due(conn, service.clock.now(), 10, 600, "someone-else", [])

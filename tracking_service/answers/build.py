@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from tracking_service.answers.context import (
 from tracking_service.db import answers as answers_sql
 from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
-from tracking_service.estimates import Estimator
+from tracking_service.estimates import Estimator, estimate_shipment
 
 
 def last_event_of(row: Mapping[str, Any]) -> LastEvent | None:
@@ -42,14 +42,25 @@ async def build_context(
     timezone: str,
     now: datetime,
     estimator: Estimator,
-    return_shipment: Mapping[str, Any] | None = None,
 ) -> AnswerContext:
-    """The facts one shipment's answer may quote: last scan, ETA with source, lane, open incidents."""
-    lane = await estimator.estimate(
-        conn, [shipment["tenant_id"]], shipment["carrier"], shipment["origin"], shipment["destination"]
-    )
-    model_at = shipments.model_eta(shipment, lane.p50_hours if lane else None)  # type: ignore[arg-type]
-    eta = shipments.estimated_delivery(shipment, model_at)  # type: ignore[arg-type]
+    """The facts one shipment's answer may quote: last scan, ETA with source, lane, open incidents, and the
+    return parcel the shop registered against it."""
+    returned = await answers_sql.return_of(conn, shipment["tenant_id"], shipment["id"])
+    return_context = await _parcel_context(conn, returned, timezone, now, estimator, None) if returned else None
+    return await _parcel_context(conn, shipment, timezone, now, estimator, return_context)
+
+
+async def _parcel_context(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    shipment: Mapping[str, Any],
+    timezone: str,
+    now: datetime,
+    estimator: Estimator,
+    return_context: AnswerContext | None,
+) -> AnswerContext:
+    estimate = await estimate_shipment(estimator, conn, shipment)
+    lane = estimate.lane
+    eta = shipments.estimated_delivery(shipment, estimate.p50_at)
     incidents = await incidents_sql.unresolved_for_shipment(conn, shipment["tenant_id"], shipment["id"])
     claim = await claims_sql.active_claim(conn, shipment["tenant_id"], shipment["id"])
     last = last_event_of(shipment)
@@ -69,25 +80,23 @@ async def build_context(
         incidents=[OpenIncident(i["kind"], i["state"], i["opened_at"], i["facts"]) for i in incidents],
         claim=(ClaimInfo(claim["kind"], claim["state"], claim["deadline_at"], claim["past_window"]) if claim else None),
         delivered_event=last if shipment["status"] == "delivered" else None,
-        return_shipment=(
-            await build_context(conn, return_shipment, timezone, now, estimator) if return_shipment else None
-        ),
+        return_shipment=return_context,
     )
 
 
 async def presale_context(
     conn: asyncpg.Connection | asyncpg.Pool,
     tenant: Mapping[str, Any],
-    fallback_carrier: str,
+    enabled_carriers: Sequence[str],
     now: datetime,
     estimator: Estimator,
 ) -> AnswerContext:
     """Context for a question asked before any parcel exists (shipping_time): the shop's dispatch policy
-    and the transit times of the carrier it ships with most."""
+    and the transit times of the carrier it ships with most (a new shop: the first enabled carrier)."""
     policy = ((tenant["settings"] or {}).get("shipping")) or {}
     used = await answers_sql.carriers_used(conn, tenant["id"], now)
-    carrier = used[0]["carrier"] if used else fallback_carrier
-    lane = await estimator.estimate(conn, [tenant["id"]], carrier, None, None)
+    carrier = used[0]["carrier"] if used else next(iter(enabled_carriers), "")
+    lane = await estimator.estimate(conn, [tenant["id"]], carrier, None, None) if carrier else None
     return AnswerContext(
         now=now,
         timezone=tenant["timezone"],

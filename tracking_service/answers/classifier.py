@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from tracking_service.answers.text import normalise
+
 LABELLED = Path(__file__).parent / "data" / "messages.jsonl"
 THRESHOLD = 0.5
 
@@ -33,8 +35,6 @@ def _model() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-
-    from tracking_service.answers.intents import normalise
 
     rows = labelled_messages()
     model = make_pipeline(

@@ -1,39 +1,18 @@
-"""Intent and script detection for buyer messages (SPEC §7 intent rules, first that fits wins).
+"""Intent detection for buyer messages (SPEC §7 intent rules, first that fits wins).
 
-Chinese is matched after converting Traditional to Simplified (OpenCC t2s), so one rule
-table serves zh-Hans, Taiwan and Hong Kong phrasing; English has its own patterns.
-"""
+Rules match the text as ``answers.text.normalise`` leaves it (Simplified, lower case), so one rule table
+serves zh-Hans, Taiwan and Hong Kong phrasing; English has its own patterns. When no rule fits, the
+classifier gives a second opinion."""
 
 from __future__ import annotations
-
-import re
-from functools import lru_cache
-
-import opencc
 
 from tracking_service.answers import classifier
 from tracking_service.answers.context import Intent
 from tracking_service.answers.lexicon import questions as qu
 from tracking_service.answers.lexicon import trouble as tr
+from tracking_service.answers.text import detect_script, normalise
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """Simplified, lower-case text for matching."""
-    return _t2s().convert(text).lower()
-
-
-def detect_script(text: str) -> str:
-    """``zh-Hant`` when converting to Simplified changes the text, ``zh-Hans`` for other Chinese, else ``en``."""
-    if not _CJK.search(text):
-        return "en"
-    return "zh-Hant" if _t2s().convert(text) != text else "zh-Hans"
+__all__ = ["detect_intent", "detect_script", "normalise"]
 
 
 def detect_intent(text: str) -> Intent:

@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.api import Role
 from tracking_service import metrics
-from tracking_service.api.context import Services, services
-from tracking_service.api.problems import Problem, from_validation, not_found, problem_response
+from tracking_service.api.problems import Problem, from_refusal, from_validation, not_found, problem_response
 from tracking_service.audit import AuditEntry
-from tracking_service.auth import Principal, hash_key
-from tracking_service.db.keys import find_key
+from tracking_service.auth import Principal, find_principal
 from tracking_service.logging_setup import REQUEST_ID
+from tracking_service.services import services
+from tracking_service.usecases.errors import UseCaseError
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = await handler(request)
     except Problem as problem:
         response = problem_response(problem)
+    except UseCaseError as refusal:
+        response = problem_response(from_refusal(refusal))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -102,17 +104,6 @@ def audit_entry(request: web.Request, principal: Principal, route: str, status: 
     return AuditEntry(tenant, principal.key_id, action, object_type, object_id, status, services(request).clock.now())
 
 
-async def lookup_key(svc: Services, key: str) -> Any | None:
-    """The key's row (id, role, tenant_ids) if it is known and not revoked; cached for a few seconds."""
-    key_hash = hash_key(key)
-    row = svc.keys.get(key_hash)
-    if row is None:
-        row = await find_key(svc.db, key_hash)
-        if row is not None:
-            svc.keys.put(key_hash, row)
-    return row
-
-
 async def authenticate(request: web.Request, *roles: Role) -> Principal:
     """The principal of the Bearer key; 401 without a valid key, 403 when its role may not do this."""
     header = request.headers.get("Authorization", "")
@@ -125,16 +116,14 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
             headers={"WWW-Authenticate": 'Bearer realm="tracking-service"'},
         )
     svc = services(request)
-    row = await lookup_key(svc, key.strip())
-    if row is None:
+    principal = await find_principal(svc.keys, svc.db, key.strip())
+    if principal is None:
         raise Problem(
             401,
             "Unauthorized",
             "the API key is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    role = Role(row["role"])
-    principal = Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
     request[PRINCIPAL] = principal
     wait = svc.rate_limiter.take(principal.key_id)
     if wait > 0:
@@ -144,7 +133,7 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
             "this key is over its request rate; slow down",
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
-    if roles and role not in roles and role is not Role.ADMIN:
+    if roles and principal.role not in roles and principal.role is not Role.ADMIN:
         raise Problem(403, "Forbidden", f"this needs a key with role {' or '.join(r.value for r in roles)}")
     return principal
 
@@ -183,19 +172,3 @@ def path_uuid(request: web.Request, name: str, what: str) -> uuid.UUID:
         return uuid.UUID(request.match_info[name])
     except ValueError as exc:
         raise not_found(what) from exc
-
-
-def write_tenant(principal: Principal, named: str | None) -> str:
-    """The tenant a write acts on: the named one, or the key's only tenant."""
-    if named is not None:
-        if not principal.can_see(named):
-            raise not_found(f"tenant {named!r}")
-        return named
-    if principal.tenants is not None and len(principal.tenants) == 1:
-        return principal.tenants[0]
-    raise Problem(
-        422,
-        "Validation Failed",
-        "this key spans several tenants: name `tenant`",
-        [{"loc": ["body", "tenant"], "msg": "required for this key", "type": "missing"}],
-    )

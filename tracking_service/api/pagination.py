@@ -1,4 +1,4 @@
-"""Shared pieces of list endpoints: the tenant scope a query may read, cursors, and pages."""
+"""Shared pieces of list endpoints: cursors and pages."""
 
 from __future__ import annotations
 
@@ -9,16 +9,6 @@ from uuid import UUID
 
 from tracking_service import shipments
 from tracking_service.api.problems import Problem, json_response
-from tracking_service.auth import Principal
-
-NOTHING: list[str] = []  # a scope that matches no tenant
-
-
-def list_scope(principal: Principal, tenant: str | None) -> list[str] | None:
-    """Tenants a list query reads: the key's (None = all), narrowed to ``tenant`` when named."""
-    if tenant is None:
-        return principal.scope
-    return [tenant] if principal.can_see(tenant) else NOTHING
 
 
 def after_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:

@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from tracking_service.jsonutil import dumps_bytes
+from tracking_service.usecases.errors import Conflict, Invalid, NotFound, UseCaseError
 
 PROBLEM_TYPE = "https://tracking-service.dev/problems/"
 
@@ -33,6 +34,18 @@ class Problem(Exception):
 
 def not_found(what: str) -> Problem:
     return Problem(404, "Not Found", f"{what} not found")
+
+
+def from_refusal(exc: UseCaseError) -> Problem:
+    """A use case's refusal as the API reports it: 404, 409 or 422 with the field at fault."""
+    if isinstance(exc, NotFound):
+        return Problem(404, "Not Found", str(exc))
+    if isinstance(exc, Conflict):
+        return Problem(409, "Conflict", str(exc))
+    if isinstance(exc, Invalid):
+        error = {"loc": ["body", exc.field], "msg": exc.msg, "type": exc.kind, **exc.extra}
+        return Problem(422, "Validation Failed", str(exc), [error])
+    raise TypeError(f"no problem document for {type(exc).__name__}")
 
 
 def from_validation(exc: ValidationError, where: str = "body") -> Problem:

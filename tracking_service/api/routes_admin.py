@@ -8,7 +8,6 @@ from aiohttp import web
 
 from schemas.api import AuditQuery, KeyCreate, Role, TenantCreate, TenantSettings
 from tracking_service import shipments
-from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, read_body
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.audit import list_audit
@@ -16,6 +15,7 @@ from tracking_service.auth import generate_key, hash_key
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.pii import seal_credentials
+from tracking_service.services import services
 from tracking_service.timezones import is_valid_timezone
 
 routes = web.RouteTableDef()

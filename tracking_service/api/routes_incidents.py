@@ -8,17 +8,17 @@ from typing import Any
 from aiohttp import web
 
 from schemas.api import EstimateQuery, IncidentNote, IncidentSearch, StatsQuery
-from tracking_service import metrics
-from tracking_service.api.context import services
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
-from tracking_service.api.pagination import after_cursor, list_scope, page_response
-from tracking_service.api.problems import Problem, json_response, not_found
+from tracking_service.api.pagination import after_cursor, page_response
+from tracking_service.api.problems import Problem, json_response
 from tracking_service.db import incidents as sql
-from tracking_service.db import outbox
 from tracking_service.db import stats as stats_sql
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
+from tracking_service.services import services
 from tracking_service.timezones import is_valid_timezone
+from tracking_service.usecases.incidents import Move, move_incident
+from tracking_service.usecases.tenancy import read_scope
 
 routes = web.RouteTableDef()
 
@@ -27,7 +27,7 @@ routes = web.RouteTableDef()
 async def list_incidents(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, IncidentSearch)
-    scope = list_scope(principal, query.tenant)
+    scope = read_scope(principal, query.tenant)
     filters: dict[str, Any] = {}
     if query.status is not None:
         filters["state"] = query.status.value
@@ -39,36 +39,21 @@ async def list_incidents(request: web.Request) -> web.Response:
     return page_response(rows, query.limit, to_response, "opened_at")
 
 
-async def _transition(request: web.Request, to_state: str, from_states: list[str]) -> web.Response:
+async def _move(request: web.Request, move: Move) -> web.Response:
     principal = await authenticate(request)
     incident_id = path_uuid(request, "incident_id", "incident")
-    note = None
-    if request.can_read_body:
-        note = (await read_body(request, IncidentNote)).note
-    svc = services(request)
-    async with svc.db.acquire() as conn, conn.transaction():
-        row, moved = await sql.transition(
-            conn, incident_id, principal.scope, to_state, from_states, principal.key_id, note, svc.clock.now()
-        )
-        if row is not None and moved and to_state == "resolved":
-            await outbox.enqueue_webhooks(conn, "incident.resolved", [to_response(row)], svc.clock.now())
-    if row is None:
-        raise not_found("incident")
-    if not moved:
-        raise Problem(409, "Conflict", f"incident is {row['state']}; it cannot become {to_state}")
-    if to_state == "resolved":
-        metrics.INCIDENTS_RESOLVED.labels(row["kind"], row["carrier"], "manual").inc()
-    return json_response(to_response(row))
+    note = (await read_body(request, IncidentNote)).note if request.can_read_body else None
+    return json_response(await move_incident(services(request), principal, incident_id, move, note))
 
 
 @routes.post("/v1/incidents/{incident_id}/acknowledge")
 async def acknowledge(request: web.Request) -> web.Response:
-    return await _transition(request, "acknowledged", ["open"])
+    return await _move(request, Move.ACKNOWLEDGE)
 
 
 @routes.post("/v1/incidents/{incident_id}/resolve")
 async def resolve(request: web.Request) -> web.Response:
-    return await _transition(request, "resolved", ["open", "acknowledged"])
+    return await _move(request, Move.RESOLVE)
 
 
 @routes.get("/v1/estimates")
@@ -113,4 +98,4 @@ async def stats(request: web.Request) -> web.Response:
             "`from` must be before `to`",
             [{"loc": ["query", "from"], "msg": "after `to`", "type": "value_error"}],
         )
-    return json_response(await stats_sql.stats(svc.db, list_scope(principal, query.tenant), start, end, query.timezone))
+    return json_response(await stats_sql.stats(svc.db, read_scope(principal, query.tenant), start, end, query.timezone))

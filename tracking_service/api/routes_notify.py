@@ -8,13 +8,14 @@ import asyncpg
 from aiohttp import web
 
 from schemas.api import DeliverySearch, Role, SubscriptionCreate
-from tracking_service.api.context import services
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body, write_tenant
-from tracking_service.api.pagination import after_cursor, list_scope, page_response
+from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.pagination import after_cursor, page_response
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import outbox as outbox_sql
 from tracking_service.db import subscriptions as sql
 from tracking_service.notify.webhooks import BadSubscriptionUrl, new_secret, validate_url
+from tracking_service.services import services
+from tracking_service.usecases.tenancy import read_scope, write_tenant
 
 routes = web.RouteTableDef()
 
@@ -101,7 +102,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
     query = parse_query(request, DeliverySearch)
     rows = await outbox_sql.list_notices(
         services(request).db,
-        list_scope(principal, query.tenant),
+        read_scope(principal, query.tenant),
         query.status.value if query.status else None,
         after_cursor(query.cursor),
         query.limit + 1,

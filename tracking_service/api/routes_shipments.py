@@ -2,83 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from typing import Any
 
-import asyncpg
 from aiohttp import web
 
-from carriers.base import SubscribeAdapter
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
-from tracking_service.api.context import Services, services
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body, write_tenant
-from tracking_service.api.pagination import after_cursor, list_scope, page
-from tracking_service.api.problems import Problem, json_response, not_found
+from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.pagination import after_cursor, page
+from tracking_service.api.problems import Problem, json_response
 from tracking_service.db import shipments as sql
-from tracking_service.db import tenants as tenants_sql
+from tracking_service.services import services
+from tracking_service.usecases.shipments import find_shipment, refresh_shipment, register_shipment, shipment_view
+from tracking_service.usecases.tenancy import read_scope
 
 routes = web.RouteTableDef()
 
 
-async def shipment_view(svc: Services, row: asyncpg.Record) -> dict[str, Any]:
-    """The shipment response, with the lane model's ETA where the carrier gives none."""
-    model_at = None
-    if shipments.needs_model(row):
-        lane = await svc.estimator.estimate(
-            svc.db, [row["tenant_id"]], row["carrier"], row["origin"], row["destination"]
-        )
-        model_at = shipments.model_eta(row, lane.p50_hours if lane else None)
-    return shipments.to_response(row, model_at)
-
-
-REFRESH_WAIT_STEPS = 50  # x 0.1 s
-
-
 @routes.post("/v1/shipments")
-async def register_shipment(request: web.Request) -> web.Response:
+async def register(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, ShipmentCreate)
-    svc = services(request)
-    tenant_id = write_tenant(principal, body.tenant)
-    try:
-        carrier, sub_carrier = await shipments.choose_carrier(body, svc.enabled_carriers, svc.recognition)
-    except shipments.UnknownCarrier as exc:
-        raise Problem(
-            422,
-            "Validation Failed",
-            str(exc),
-            [{"loc": ["body", "carrier"], "msg": str(exc), "type": "unknown_carrier"}],
-        ) from exc
-    except shipments.AmbiguousCarrier as exc:
-        raise Problem(
-            422,
-            "Validation Failed",
-            str(exc),
-            [
-                {
-                    "loc": ["body", "carrier"],
-                    "msg": "ambiguous",
-                    "type": "carrier_ambiguous",
-                    "candidates": exc.candidates,
-                }
-            ],
-        ) from exc
-    pushes = isinstance(svc.adapters.get(carrier), SubscribeAdapter)
-    new = shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
-    async with svc.db.acquire() as conn:
-        if await tenants_sql.get_tenant(conn, tenant_id) is None:
-            raise not_found(f"tenant {tenant_id!r}")
-        if new.linked_shipment_id and await sql.get_shipment(conn, new.linked_shipment_id, [tenant_id]) is None:
-            raise Problem(
-                422,
-                "Validation Failed",
-                "linked_shipment_id names no shipment of this tenant",
-                [{"loc": ["body", "linked_shipment_id"], "msg": "not found", "type": "value_error"}],
-            )
-        data, created = await shipments.register(conn, new, svc.clock.now())
-    return json_response(data, status=201 if created else 200, headers={"Location": f"/v1/shipments/{data['id']}"})
+    done = await register_shipment(services(request), principal, body)
+    location = {"Location": f"/v1/shipments/{done.shipment['id']}"}
+    return json_response(done.shipment, status=201 if done.created else 200, headers=location)
 
 
 @routes.get("/v1/shipments/{shipment_id}")
@@ -86,10 +33,7 @@ async def get_shipment(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
     svc = services(request)
-    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
-    if row is None:
-        raise not_found("shipment")
-    return json_response(await shipment_view(svc, row))
+    return json_response(await shipment_view(svc, await find_shipment(svc, principal, shipment_id)))
 
 
 @routes.get("/v1/shipments")
@@ -97,7 +41,7 @@ async def search_shipments(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ShipmentSearch)
     svc = services(request)
-    scope = list_scope(principal, query.tenant)
+    scope = read_scope(principal, query.tenant)
     filters: dict[str, Any] = {
         name: getattr(query, name)
         for name in ("tracking_number", "order_id", "status", "carrier", "incident")
@@ -117,9 +61,7 @@ async def list_events(request: web.Request) -> web.Response:
     shipment_id = path_uuid(request, "shipment_id", "shipment")
     query = parse_query(request, PageQuery)
     svc = services(request)
-    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
-    if row is None:
-        raise not_found("shipment")
+    row = await find_shipment(svc, principal, shipment_id)
     try:
         after = shipments.event_cursor(query.cursor) if query.cursor else None
     except shipments.BadCursor as exc:
@@ -134,38 +76,7 @@ async def list_events(request: web.Request) -> web.Response:
 
 
 @routes.post("/v1/shipments/{shipment_id}/refresh")
-async def refresh_shipment(request: web.Request) -> web.Response:
+async def refresh(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
-    svc = services(request)
-    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
-    if row is None:
-        raise not_found("shipment")
-    assert svc.poller is not None
-    report = await svc.poller.refresh(row["tenant_id"], shipment_id)
-    if report is None and not await _wait_for_lease(svc.db, row["tenant_id"], shipment_id):
-        raise Problem(409, "Conflict", "a poll of this shipment is already in progress; try again shortly")
-    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
-    assert row is not None
-    data = await shipment_view(svc, row)
-    if report is None:
-        data["refresh"] = {"polled_by": "another worker"}
-    elif report.skipped_min_interval:
-        # The carrier's per-number budget (Kuaidi100: 30 min) says not yet: the stored state is the answer.
-        data["refresh"] = {"skipped": "min_interval", "next_poll_at": row["next_poll_at"]}
-    else:
-        data["refresh"] = {
-            "events_received": report.events_received,
-            "events_new": report.events_inserted,
-            "errors": report.errors,
-        }
-    return json_response(data)
-
-
-async def _wait_for_lease(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) -> bool:
-    """Wait (briefly) for another poller's in-flight poll of this shipment to finish."""
-    for _ in range(REFRESH_WAIT_STEPS):
-        await asyncio.sleep(0.1)
-        if not await sql.is_leased(pool, tenant_id, shipment_id):
-            return True
-    return False
+    return json_response(await refresh_shipment(services(request), principal, shipment_id))

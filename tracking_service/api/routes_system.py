@@ -6,9 +6,9 @@ import asyncpg
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from tracking_service.api.context import services
 from tracking_service.api.openapi import build_openapi
 from tracking_service.api.problems import json_response
+from tracking_service.services import services
 
 routes = web.RouteTableDef()
 

@@ -9,9 +9,9 @@ from aiohttp import web
 from carriers.base import PushAdapter
 from carriers.errors import AuthError, BadResponse
 from tracking_service import metrics
-from tracking_service.api.context import services
 from tracking_service.api.problems import Problem, not_found
 from tracking_service.push import accept_push
+from tracking_service.services import services
 
 log = logging.getLogger(__name__)
 

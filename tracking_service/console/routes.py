@@ -12,27 +12,27 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
 
-from schemas.api import Role
 from tracking_service.answers.context import LOCALES, Intent
-from tracking_service.api.context import Services, services
-from tracking_service.api.middleware import lookup_key
-from tracking_service.api.routes_answers import _shipment_answer
-from tracking_service.api.routes_shipments import shipment_view
-from tracking_service.auth import Principal
-from tracking_service.claims import TRANSITIONS, can_move, claim_view
-from tracking_service.db import claims as claims_sql
+from tracking_service.auth import Principal, find_principal
+from tracking_service.claims import TRANSITIONS
 from tracking_service.db import incidents as incidents_sql
-from tracking_service.db import outbox
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
+from tracking_service.services import Services, services
 from tracking_service.shipments import event_to_response
+from tracking_service.usecases.answers import answer_shipment, buyer_locale
+from tracking_service.usecases.claims import list_claims, move_claim
+from tracking_service.usecases.errors import Conflict, NotFound
+from tracking_service.usecases.incidents import Move, move_incident
+from tracking_service.usecases.shipments import find_shipment, shipment_view
 
 SESSION = "tracking_console"
 PRE = "tracking_console_pre"
@@ -75,12 +75,11 @@ async def _agent(request: web.Request) -> tuple[Principal, str] | None:
     key = request.cookies.get(SESSION)
     if not key:
         return None
-    row = await lookup_key(services(request), key)
-    if row is None:
+    svc = services(request)
+    principal = await find_principal(svc.keys, svc.db, key)
+    if principal is None:
         return None
-    role = Role(row["role"])
-    principal = Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
-    return principal, _token(services(request), key)
+    return principal, _token(svc, key)
 
 
 async def _require(request: web.Request) -> tuple[Principal, str]:
@@ -110,7 +109,7 @@ async def login(request: web.Request) -> web.Response:
     svc = services(request)
     form = await _post_form(request, _token(svc, request.cookies.get(PRE, "")))
     key = form.get("key", "").strip()
-    if not key or await lookup_key(svc, key) is None:
+    if not key or await find_principal(svc.keys, svc.db, key) is None:
         raise web.HTTPSeeOther("/console/login?e=key+not+recognised")
     response = web.HTTPSeeOther("/console/")
     response.set_cookie(
@@ -159,18 +158,15 @@ async def shipment(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     svc = services(request)
     try:
-        shipment_id = uuid.UUID(request.match_info["shipment_id"])
-    except ValueError as exc:
+        row = await find_shipment(svc, principal, uuid.UUID(request.match_info["shipment_id"]))
+    except (ValueError, NotFound) as exc:
         raise web.HTTPNotFound(text="no such shipment") from exc
-    row = await shipments_sql.get_shipment(svc.db, shipment_id, principal.scope)
-    if row is None:
-        raise web.HTTPNotFound(text="no such shipment")
     intent = request.query.get("intent", Intent.WHERE_IS_MY_PARCEL.value)
     intent = intent if intent in {i.value for i in Intent} - {"unknown"} else Intent.WHERE_IS_MY_PARCEL.value
-    locale = request.query.get("locale") or (row["buyer_masked"] or {}).get("locale", "zh-Hans")
-    locale = locale if locale in LOCALES else "zh-Hans"
-    answer = await _shipment_answer(svc, row, Intent(intent), locale)
-    events = await shipments_sql.list_events(svc.db, row["tenant_id"], shipment_id, None, 200)
+    asked = request.query.get("locale")
+    locale = buyer_locale(row, asked if asked in LOCALES else None)
+    answer = await answer_shipment(svc, row, Intent(intent), locale)
+    events = await shipments_sql.list_events(svc.db, row["tenant_id"], row["id"], None, 200)
     return _render(
         "shipment.html",
         agent=principal,
@@ -199,6 +195,7 @@ async def incidents(request: web.Request) -> web.Response:
         csrf=csrf,
         page="incidents",
         status=status,
+        error=request.query.get("e"),
         incidents=[incident_view(r) for r in rows],
         zones=await _zones(services(request), principal),
     )
@@ -208,42 +205,26 @@ async def incidents(request: web.Request) -> web.Response:
 async def incident_action(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     form = await _post_form(request, csrf)
-    svc = services(request)
-    to_state, from_states = (
-        ("acknowledged", ["open"])
-        if request.match_info["action"] == "acknowledge"
-        else ("resolved", ["open", "acknowledged"])
-    )
+    move = Move.ACKNOWLEDGE if request.match_info["action"] == "acknowledge" else Move.RESOLVE
     try:
         incident_id = uuid.UUID(request.match_info["incident_id"])
-    except ValueError as exc:
+        await move_incident(services(request), principal, incident_id, move, form.get("note") or None)
+    except (ValueError, NotFound) as exc:
         raise web.HTTPNotFound(text="no such incident") from exc
-    async with svc.db.acquire() as conn, conn.transaction():
-        row, moved = await incidents_sql.transition(
-            conn,
-            incident_id,
-            principal.scope,
-            to_state,
-            from_states,
-            principal.key_id,
-            form.get("note") or None,
-            svc.clock.now(),
-        )
-        if row is not None and moved and to_state == "resolved":
-            await outbox.enqueue_webhooks(conn, "incident.resolved", [incident_view(row)], svc.clock.now())
+    except Conflict as exc:
+        raise web.HTTPSeeOther("/console/incidents?" + urlencode({"e": str(exc)})) from exc
     raise web.HTTPSeeOther("/console/incidents")
 
 
 @routes.get("/console/claims")
 async def claims(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
-    rows = await claims_sql.list_claims(services(request).db, principal.scope, 200)
     return _render(
         "claims.html",
         agent=principal,
         csrf=csrf,
         page="claims",
-        claims=[claim_view(r) for r in rows],
+        claims=await list_claims(services(request), principal, 200),
         moves={state: sorted(targets) for state, targets in TRANSITIONS.items()},
         error=request.query.get("e"),
         zones=await _zones(services(request), principal),
@@ -254,21 +235,13 @@ async def claims(request: web.Request) -> web.Response:
 async def claim_transition(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     form = await _post_form(request, csrf)
-    svc = services(request)
     try:
         claim_id = uuid.UUID(request.match_info["claim_id"])
-    except ValueError as exc:
+        await move_claim(services(request), principal, claim_id, form.get("to", ""), form.get("note") or None)
+    except (ValueError, NotFound) as exc:
         raise web.HTTPNotFound(text="no such claim") from exc
-    async with svc.db.acquire() as conn, conn.transaction():
-        claim = await claims_sql.get_claim(conn, claim_id, principal.scope, lock=True)
-        if claim is None:
-            raise web.HTTPNotFound(text="no such claim")
-        if not can_move(claim["state"], form.get("to", "")):
-            raise web.HTTPSeeOther("/console/claims?e=illegal+transition")
-        row = await claims_sql.move(
-            conn, claim, form["to"], principal.key_id, form.get("note") or None, svc.clock.now()
-        )
-        await outbox.enqueue_webhooks(conn, "claim.updated", [claim_view(row)], svc.clock.now())
+    except Conflict as exc:
+        raise web.HTTPSeeOther("/console/claims?" + urlencode({"e": str(exc)})) from exc
     raise web.HTTPSeeOther("/console/claims")
 
 
@@ -277,5 +250,12 @@ async def stats_page(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     svc = services(request)
     end = svc.clock.now()
-    data = await stats_sql.stats(svc.db, principal.scope, end - timedelta(days=7), end, "Asia/Shanghai")
-    return _render("stats.html", agent=principal, csrf=csrf, page="stats", stats=data)
+    zone = stats_zone(await _zones(svc, principal))
+    data = await stats_sql.stats(svc.db, principal.scope, end - timedelta(days=7), end, zone)
+    return _render("stats.html", agent=principal, csrf=csrf, page="stats", stats=data, zone=zone)
+
+
+def stats_zone(zones: dict[str, str]) -> str:
+    """The zone the stats' days are counted in: the shops' own when they share one, else UTC."""
+    distinct = set(zones.values())
+    return distinct.pop() if len(distinct) == 1 else "UTC"

@@ -1,10 +1,9 @@
-"""SQL behind answers: finding the asker's shipments, the linked return, logging questions, disputes."""
+"""SQL behind answers: finding the asker's shipments, the linked return, logging questions, carriers used."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
@@ -57,19 +56,6 @@ async def log_question(
         shipment_id,
         now,
     )
-
-
-def dispute_facts(shipment: asyncpg.Record, reported_by: str) -> dict[str, Any]:
-    return {
-        "carrier": shipment["carrier"],
-        "status": shipment["status"],
-        "sub_status": shipment["sub_status"],
-        "delivered_at": shipment["last_event_at"].isoformat() if shipment["last_event_at"] else None,
-        "delivery_location": shipment["last_event_location"],
-        "delivery_description": shipment["last_event_description"],
-        "carrier_code": shipment["last_event_code"],
-        "reported_by": reported_by,
-    }
 
 
 async def carriers_used(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, now: datetime) -> list[asyncpg.Record]:

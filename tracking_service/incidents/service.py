@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -17,7 +17,7 @@ from tracking_service import metrics
 from tracking_service.db import incidents as sql
 from tracking_service.db import outbox
 from tracking_service.db.events import StatusChange
-from tracking_service.estimates import Estimator
+from tracking_service.estimates import Estimator, estimate_shipment
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
 from tracking_service.incidents.views import to_response
 
@@ -44,9 +44,7 @@ async def _snapshot(row: Mapping[str, Any], conn: asyncpg.Connection, estimator:
     p90_at = None
     needs_lane = row["status"] not in ("pending", "delivered", "returned", "expired")
     if needs_lane and row["promised_delivery_at"] is None and row["carrier_eta"] is None:
-        lane = await estimator.estimate(conn, [row["tenant_id"]], row["carrier"], row["origin"], row["destination"])
-        if lane is not None:
-            p90_at = (row["picked_up_at"] or row["created_at"]) + timedelta(hours=lane.p90_hours)
+        p90_at = (await estimate_shipment(estimator, conn, row)).p90_at
     return Snapshot(
         carrier=row["carrier"],
         status=row["status"],
@@ -167,10 +165,25 @@ async def sweep_once(
         return changes
 
 
+def dispute_facts(shipment: Mapping[str, Any], reported_by: str) -> dict[str, Any]:
+    """What a ``delivery_disputed`` incident records: the delivery scan the buyer disputes, and who said so."""
+    return {
+        "carrier": shipment["carrier"],
+        "status": shipment["status"],
+        "sub_status": shipment["sub_status"],
+        "delivered_at": shipment["last_event_at"].isoformat() if shipment["last_event_at"] else None,
+        "delivery_location": shipment["last_event_location"],
+        "delivery_description": shipment["last_event_description"],
+        "carrier_code": shipment["last_event_code"],
+        "reported_by": reported_by,
+    }
+
+
 async def open_dispute(
-    conn: asyncpg.Connection, shipment: Mapping[str, Any], facts: dict[str, Any], now: datetime
+    conn: asyncpg.Connection, shipment: Mapping[str, Any], reported_by: str, now: datetime
 ) -> IncidentChanges:
     """A buyer or agent says a delivered parcel never arrived: open ``delivery_disputed`` (once) with notices."""
+    facts = dispute_facts(shipment, reported_by)
     async with conn.transaction():
         changes = IncidentChanges(
             opened=await sql.insert_incidents(

@@ -26,7 +26,6 @@ from tracking_service.api import (
     routes_system,
     routes_webhooks,
 )
-from tracking_service.api.context import SERVICES, Services
 from tracking_service.api.middleware import problem_middleware
 from tracking_service.audit import AuditLog
 from tracking_service.auth import KeyCache
@@ -45,6 +44,7 @@ from tracking_service.pii import PiiVault
 from tracking_service.polling import Poller, build_lanes
 from tracking_service.resilience import KeyRateLimiter
 from tracking_service.retention import purge_pii
+from tracking_service.services import SERVICES, Services
 from tracking_service.subscriptions import Subscriber
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""What handlers reach through ``request.app``: the service's long-lived parts."""
+"""The service's long-lived parts (pool, clients, poller, estimator …): what every entry point reaches."""
 
 from __future__ import annotations
 

@@ -1,0 +1,111 @@
+"""Prepared answers as use cases: for one shipment and intent, and for a buyer's free-text message."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracking_service.answers.build import build_context, presale_context
+from tracking_service.answers.context import Answer, Intent
+from tracking_service.answers.intents import detect_intent
+from tracking_service.answers.numbers import find_order_ids, find_tracking_numbers
+from tracking_service.answers.render import prepare_answer
+from tracking_service.answers.text import detect_script
+from tracking_service.auth import Principal
+from tracking_service.db import answers as sql
+from tracking_service.db import tenants as tenants_sql
+from tracking_service.incidents.service import open_dispute
+from tracking_service.services import Services
+from tracking_service.usecases.errors import Invalid, NotFound
+from tracking_service.usecases.shipments import find_shipment, shipment_view
+
+DEFAULT_LOCALE = "zh-Hans"
+
+
+def buyer_locale(shipment: Mapping[str, Any], asked: str | None) -> str:
+    """The locale asked for, else the buyer's, else the default."""
+    return asked or (shipment["buyer_masked"] or {}).get("locale") or DEFAULT_LOCALE
+
+
+async def answer_shipment(svc: Services, shipment: Mapping[str, Any], intent: Intent, locale: str) -> Answer:
+    """The prepared answer to ``intent`` about one shipment, in the shop's time zone."""
+    tenant = await tenants_sql.get_tenant(svc.db, shipment["tenant_id"])
+    if tenant is None:
+        raise NotFound(f"tenant {shipment['tenant_id']!r}")
+    context = await build_context(svc.db, shipment, tenant["timezone"], svc.clock.now(), svc.estimator)
+    return prepare_answer(context, intent, locale)
+
+
+async def answer_for_shipment(
+    svc: Services, principal: Principal, shipment_id: uuid.UUID, intent: Intent, locale: str | None
+) -> Answer:
+    """``GET /v1/shipments/{id}/answer`` and the console's shipment page."""
+    shipment = await find_shipment(svc, principal, shipment_id)
+    return await answer_shipment(svc, shipment, intent, buyer_locale(shipment, locale))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageAnswer:
+    answer: Answer
+    script: str  # the script the buyer wrote in
+    tracking_numbers: list[str]
+    shipment: dict[str, Any] | None  # the shipment view of the parcel the message names, if any
+    other_matches: int  # further shipments the message could mean
+    dispute_opened: bool  # the message reported a delivered parcel as not received, and that opened an incident
+
+
+def _answer_tenant(principal: Principal, named: str | None, found: Sequence[Mapping[str, Any]]) -> str:
+    if named is not None:
+        if not principal.can_see(named):
+            raise NotFound(f"tenant {named!r}")
+        return named
+    if found:
+        return str(found[0]["tenant_id"])
+    if principal.tenants is not None and len(principal.tenants) == 1:
+        return principal.tenants[0]
+    raise Invalid("this key spans several tenants: name `tenant`", "tenant", "missing", "required for this key")
+
+
+async def answer_message(
+    svc: Services, principal: Principal, text: str, tenant: str | None, locale: str | None
+) -> MessageAnswer:
+    """Read a buyer's message: its intent, script and the parcel it names, then the answer to send.
+
+    A delivered parcel reported as not received opens ``delivery_disputed`` (once); every question is logged
+    for the stats."""
+    if tenant is not None and not principal.can_see(tenant):
+        raise NotFound(f"tenant {tenant!r}")
+    scope = [tenant] if tenant else principal.scope
+    numbers = find_tracking_numbers(text)
+    order_ids = find_order_ids(text)
+    intent = detect_intent(text)
+    script = detect_script(text)
+    locale = locale or script
+    found = await sql.shipments_by_numbers(svc.db, scope, numbers, order_ids) if numbers or order_ids else []
+    tenant_id = _answer_tenant(principal, tenant, found)
+    shipment = found[0] if found else None
+    disputed = False
+    if shipment is not None:
+        answer = await answer_shipment(svc, shipment, intent, locale)
+        if intent is Intent.NOT_RECEIVED and shipment["status"] == "delivered":
+            async with svc.db.acquire() as conn:
+                disputed = bool((await open_dispute(conn, shipment, "buyer_message", svc.clock.now())).opened)
+    else:
+        shop = await tenants_sql.get_tenant(svc.db, tenant_id)
+        if shop is None:
+            raise NotFound(f"tenant {tenant_id!r}")
+        context = await presale_context(svc.db, shop, svc.enabled_carriers, svc.clock.now(), svc.estimator)
+        answer = prepare_answer(context, intent, locale)
+    await sql.log_question(
+        svc.db, tenant_id, intent.value, locale, shipment["id"] if shipment else None, svc.clock.now()
+    )
+    return MessageAnswer(
+        answer=answer,
+        script=script,
+        tracking_numbers=numbers,
+        shipment=await shipment_view(svc, shipment) if shipment else None,
+        other_matches=len(found) - 1 if found else 0,
+        dispute_opened=disputed,
+    )

@@ -1,0 +1,79 @@
+"""Claims (SPEC §8) as use cases: open one for a shipment, move it, read it with its history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from schemas.api import ClaimCreate
+from tracking_service.auth import Principal
+from tracking_service.claims import INCIDENT_KIND, can_move, claim_deadline, claim_view
+from tracking_service.db import claims as sql
+from tracking_service.db import outbox
+from tracking_service.db import shipments as shipments_sql
+from tracking_service.services import Services
+from tracking_service.usecases.errors import Conflict, NotFound
+
+
+async def open_claim(svc: Services, principal: Principal, body: ClaimCreate) -> dict[str, Any]:
+    """A new claim against the carrier, linked to the shipment's matching incident; ``claim.updated`` goes out."""
+    now = svc.clock.now()
+    kind = body.kind.value
+    async with svc.db.acquire() as conn, conn.transaction():
+        shipment = await shipments_sql.get_shipment(conn, body.shipment_id, principal.scope)
+        if shipment is None:
+            raise NotFound("shipment")
+        deadline = claim_deadline(kind, shipment["carrier"], shipment, svc.settings.claims.windows, now)
+        row = await sql.insert_claim(
+            conn,
+            {
+                "tenant_id": shipment["tenant_id"],
+                "shipment_id": shipment["id"],
+                "incident_id": await sql.matching_incident(
+                    conn, shipment["tenant_id"], shipment["id"], INCIDENT_KIND[kind]
+                ),
+                "carrier": shipment["carrier"],
+                "kind": kind,
+                "description": body.description,
+                "amount_value": body.amount.value if body.amount else None,
+                "amount_currency": body.amount.currency if body.amount else None,
+                "evidence": body.evidence,
+                "deadline_at": deadline,
+                "past_window": now > deadline,
+            },
+            principal.key_id,
+            now,
+        )
+        if row is None:
+            raise Conflict(f"an active {kind} claim already exists for this shipment")
+        view = claim_view(row)
+        await outbox.enqueue_webhooks(conn, "claim.updated", [view], now)
+    return view
+
+
+async def move_claim(
+    svc: Services, principal: Principal, claim_id: uuid.UUID, to_state: str, note: str | None
+) -> dict[str, Any]:
+    """Move a claim along its state machine (anything else is a conflict); ``claim.updated`` goes out."""
+    now = svc.clock.now()
+    async with svc.db.acquire() as conn, conn.transaction():
+        claim = await sql.get_claim(conn, claim_id, principal.scope, lock=True)
+        if claim is None:
+            raise NotFound("claim")
+        if not can_move(claim["state"], to_state):
+            raise Conflict(f"a claim that is {claim['state']} cannot become {to_state}")
+        row = await sql.move(conn, claim, to_state, principal.key_id, note, now)
+        view = claim_view(row, await sql.history(conn, row["tenant_id"], row["id"]))
+        await outbox.enqueue_webhooks(conn, "claim.updated", [view], now)
+    return view
+
+
+async def claim_detail(svc: Services, principal: Principal, claim_id: uuid.UUID) -> dict[str, Any]:
+    row = await sql.get_claim(svc.db, claim_id, principal.scope)
+    if row is None:
+        raise NotFound("claim")
+    return claim_view(row, await sql.history(svc.db, row["tenant_id"], row["id"]))
+
+
+async def list_claims(svc: Services, principal: Principal, limit: int) -> list[dict[str, Any]]:
+    return [claim_view(row) for row in await sql.list_claims(svc.db, principal.scope, limit)]

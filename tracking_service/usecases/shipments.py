@@ -1,0 +1,96 @@
+"""Shipment use cases: register one, show one (with the lane model's ETA), search, refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from carriers.base import SubscribeAdapter
+from schemas.api import ShipmentCreate
+from tracking_service import shipments
+from tracking_service.auth import Principal
+from tracking_service.db import shipments as sql
+from tracking_service.db import tenants as tenants_sql
+from tracking_service.estimates import estimate_shipment
+from tracking_service.services import Services
+from tracking_service.usecases.errors import Conflict, Invalid, NotFound
+from tracking_service.usecases.tenancy import write_tenant
+
+REFRESH_WAIT_STEPS = 50  # x 0.1 s
+
+
+async def shipment_view(svc: Services, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The shipment as every entry point shows it, with the lane model's ETA where the carrier gives none."""
+    model_at = (await estimate_shipment(svc.estimator, svc.db, row)).p50_at if shipments.needs_model(row) else None
+    return shipments.to_response(row, model_at)
+
+
+async def find_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> asyncpg.Record:
+    """The caller's shipment, or NotFound (another tenant's shipment is no shipment)."""
+    row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
+    if row is None:
+        raise NotFound("shipment")
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    shipment: dict[str, Any]
+    created: bool  # False: the same number was already registered for this tenant
+
+
+async def register_shipment(svc: Services, principal: Principal, body: ShipmentCreate) -> Registered:
+    """Register a parcel: carrier named or detected, buyer sealed and masked, push subscription queued."""
+    tenant_id = write_tenant(principal, body.tenant)
+    try:
+        carrier, sub_carrier = await shipments.choose_carrier(body, svc.enabled_carriers, svc.recognition)
+    except shipments.UnknownCarrier as exc:
+        raise Invalid(str(exc), "carrier", "unknown_carrier") from exc
+    except shipments.AmbiguousCarrier as exc:
+        raise Invalid(str(exc), "carrier", "carrier_ambiguous", "ambiguous", candidates=exc.candidates) from exc
+    pushes = isinstance(svc.adapters.get(carrier), SubscribeAdapter)
+    new = shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
+    async with svc.db.acquire() as conn:
+        if await tenants_sql.get_tenant(conn, tenant_id) is None:
+            raise NotFound(f"tenant {tenant_id!r}")
+        if new.linked_shipment_id and await sql.get_shipment(conn, new.linked_shipment_id, [tenant_id]) is None:
+            raise Invalid("linked_shipment_id names no shipment of this tenant", "linked_shipment_id", msg="not found")
+        data, created = await shipments.register(conn, new, svc.clock.now())
+    return Registered(data, created)
+
+
+async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> dict[str, Any]:
+    """Poll the carrier now (within its budgets) and answer the shipment with what the refresh did."""
+    row = await find_shipment(svc, principal, shipment_id)
+    assert svc.poller is not None
+    report = await svc.poller.refresh(row["tenant_id"], shipment_id)
+    if report is None and not await _wait_for_lease(svc.db, row["tenant_id"], shipment_id):
+        raise Conflict("a poll of this shipment is already in progress; try again shortly")
+    row = await find_shipment(svc, principal, shipment_id)
+    data = await shipment_view(svc, row)
+    if report is None:
+        data["refresh"] = {"polled_by": "another worker"}
+    elif report.skipped_min_interval:
+        # The carrier's per-number budget (Kuaidi100: 30 min) says not yet: the stored state is the answer.
+        data["refresh"] = {"skipped": "min_interval", "next_poll_at": row["next_poll_at"]}
+    else:
+        data["refresh"] = {
+            "events_received": report.events_received,
+            "events_new": report.events_inserted,
+            "errors": report.errors,
+        }
+    return data
+
+
+async def _wait_for_lease(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) -> bool:
+    """Wait (briefly) for another poller's in-flight poll of this shipment to finish."""
+    for _ in range(REFRESH_WAIT_STEPS):
+        await asyncio.sleep(0.1)
+        if not await sql.is_leased(pool, tenant_id, shipment_id):
+            return True
+    return False
