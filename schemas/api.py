@@ -1,4 +1,5 @@
-"""Request and response models of HTTP API v1 (SPEC §3)."""
+"""Request and response models of HTTP API v1 (SPEC §3). The vocabularies they use live in
+``schemas.status`` and ``schemas.vocabulary``; they are imported here so API code has one place to look."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from schemas.status import Status, SubStatus
+from schemas.vocabulary import ANSWERABLE_INTENTS, IncidentKind, IncidentState, Intent, Locale
 
 TRACKING_NUMBER_MAX = 64
 TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
@@ -25,12 +27,6 @@ class Role(StrEnum):
     ADMIN = "admin"
     AGENT = "agent"
     SERVICE = "service"
-
-
-class Locale(StrEnum):
-    ZH_HANS = "zh-Hans"
-    ZH_HANT = "zh-Hant"
-    EN = "en"
 
 
 class TenantCreate(Strict):
@@ -211,11 +207,7 @@ class ShipmentSearch(Strict):
     status: Status | None = None
     carrier: str | None = Field(default=None, max_length=32)
     tenant: str | None = Field(default=None, max_length=63)
-    incident: str | None = Field(
-        default=None,
-        pattern=r"^(delayed|stalled|lost|damaged|delivery_failed|returned_to_sender|customs_hold|address_issue"
-        r"|delivery_disputed)$",
-    )
+    incident: IncidentKind | None = None
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=200)
 
@@ -223,24 +215,6 @@ class ShipmentSearch(Strict):
 class PageQuery(Strict):
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=200)
-
-
-class IncidentState(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
-class IncidentKind(StrEnum):
-    DELAYED = "delayed"
-    STALLED = "stalled"
-    LOST = "lost"
-    DAMAGED = "damaged"
-    DELIVERY_FAILED = "delivery_failed"
-    RETURNED_TO_SENDER = "returned_to_sender"
-    CUSTOMS_HOLD = "customs_hold"
-    ADDRESS_ISSUE = "address_issue"
-    DELIVERY_DISPUTED = "delivery_disputed"
 
 
 class IncidentSearch(Strict):
@@ -314,10 +288,15 @@ class DeliverySearch(Strict):
 
 
 class AnswerQuery(Strict):
-    intent: str = Field(
-        pattern=r"^(where_is_my_parcel|when_will_it_arrive|not_received|damaged|change_address|return_status"
-        r"|shipping_time)$"
-    )
+    intent: Annotated[Intent, WithJsonSchema({"type": "string", "enum": [i.value for i in ANSWERABLE_INTENTS]})]
+
+    @field_validator("intent")
+    @classmethod
+    def _answerable(cls, intent: Intent) -> Intent:
+        if intent not in ANSWERABLE_INTENTS:
+            raise ValueError(f"no answer is prepared for intent {intent.value!r}")
+        return intent
+
     locale: Locale | None = None
 
 

@@ -121,3 +121,38 @@ def test_no_module_imports_another_modules_private_name() -> None:
         if name and name.startswith("_") and not name.startswith("__") and mod in MODULES
     )
     assert wrong == []
+
+
+VOCABULARIES = {
+    "terminal statuses": {"delivered", "returned", "expired"},
+    "incident kinds": {"delayed", "stalled", "lost", "damaged", "customs_hold", "delivery_disputed"},
+    "intents": {"where_is_my_parcel", "when_will_it_arrive", "change_address", "return_status"},
+    "locales": {"zh-Hans", "zh-Hant", "en"},
+    "quiet hours": {"22:00", "08:00"},
+}
+
+
+def _word_groups(path: Path) -> Iterator[set[str]]:
+    """The string words written together in one place: a tuple/set/list literal, a regex alternation, an
+    SQL ``IN ('a', 'b')`` list, or the arguments of one call. (A dict keyed by a vocabulary, such as a
+    translation table, is a use of it, not a restatement.)"""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Tuple | ast.Set | ast.List):
+            yield {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        elif isinstance(node, ast.Call):
+            yield {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield set(node.value.replace("(", "|").replace(")", "|").replace("^", "|").replace("$", "|").split("|"))
+            yield {w.strip("' ,") for w in node.value.split("'") if w.strip("' ,")}
+
+
+def test_the_vocabularies_are_written_once_in_schemas() -> None:
+    wrong = sorted(
+        f"{m} restates the {name}"
+        for m, path in MODULES.items()
+        if not m.startswith("schemas")
+        for group in _word_groups(path)
+        for name, words in VOCABULARIES.items()
+        if words <= group
+    )
+    assert wrong == []

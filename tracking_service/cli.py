@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import asyncpg
 from aiohttp import web
 
-from schemas.api import Locale, Role, TenantCreate
+from schemas.api import Role, TenantCreate
+from schemas.vocabulary import Locale
 from tracking_service.app import create_app
 from tracking_service.auth import generate_key, hash_key
 from tracking_service.clock import SystemClock

@@ -12,12 +12,12 @@ from typing import Any
 import asyncpg
 
 from carriers.detect import detect
+from schemas import TERMINAL_STATUSES
 from schemas.api import ShipmentCreate
 from tracking_service.db import shipments as sql
 from tracking_service.detection import Recognition, local_candidates, recognise
 from tracking_service.pii import PiiVault, mask_buyer, phone_last4
 
-TERMINAL = frozenset({"delivered", "returned", "expired"})
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 
@@ -99,7 +99,7 @@ async def register(conn: asyncpg.Connection, new: sql.NewShipment, now: datetime
 
 def estimated_delivery(row: asyncpg.Record, model_at: datetime | None) -> dict[str, Any]:
     """Best estimate for an in-flight parcel: the carrier's, else the lane model's, else the shop's promise."""
-    if row["status"] in TERMINAL:
+    if row["status"] in TERMINAL_STATUSES:
         return {"at": None, "source": None}
     if row["carrier_eta"] is not None:
         return {"at": row["carrier_eta"], "source": "carrier"}
@@ -111,7 +111,7 @@ def estimated_delivery(row: asyncpg.Record, model_at: datetime | None) -> dict[s
 
 
 def needs_model(row: asyncpg.Record) -> bool:
-    return row["status"] not in TERMINAL and row["carrier_eta"] is None
+    return row["status"] not in TERMINAL_STATUSES and row["carrier_eta"] is None
 
 
 def to_response(row: asyncpg.Record, model_at: datetime | None = None) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from tracking_service.db import answers as answers_sql
 from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
 from tracking_service.estimates import Estimator, estimate_shipment
+from tracking_service.tenants import settings_of
 
 
 def last_event_of(row: Mapping[str, Any]) -> LastEvent | None:
@@ -93,7 +94,7 @@ async def presale_context(
 ) -> AnswerContext:
     """Context for a question asked before any parcel exists (shipping_time): the shop's dispatch policy
     and the transit times of the carrier it ships with most (a new shop: the first enabled carrier)."""
-    policy = ((tenant["settings"] or {}).get("shipping")) or {}
+    policy = settings_of(tenant["settings"]).shipping
     used = await answers_sql.carriers_used(conn, tenant["id"], now)
     carrier = used[0]["carrier"] if used else next(iter(enabled_carriers), "")
     lane = await estimator.estimate(conn, [tenant["id"]], carrier, None, None) if carrier else None
@@ -110,8 +111,8 @@ async def presale_context(
         estimate=Estimate(None, None),
         lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
         shipping=ShippingInfo(
-            carriers=list(policy.get("carriers") or [r["shown"] for r in used]),
-            cutoff=policy.get("cutoff"),
-            dispatch_days=policy.get("dispatch_days"),
+            carriers=list(policy.carriers or [r["shown"] for r in used]),
+            cutoff=policy.cutoff,
+            dispatch_days=policy.dispatch_days,
         ),
     )

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from schemas.vocabulary import LOCALES, Intent
 
-class Intent(StrEnum):
-    WHERE_IS_MY_PARCEL = "where_is_my_parcel"
-    WHEN_WILL_IT_ARRIVE = "when_will_it_arrive"
-    NOT_RECEIVED = "not_received"
-    DAMAGED = "damaged"
-    CHANGE_ADDRESS = "change_address"
-    RETURN_STATUS = "return_status"
-    SHIPPING_TIME = "shipping_time"
-    UNKNOWN = "unknown"
-
-
-LOCALES = ("zh-Hans", "zh-Hant", "en")
+__all__ = ["LOCALES", "Answer", "AnswerContext", "Intent"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,13 @@ from datetime import datetime
 
 import asyncpg
 
-CLAIM_SQL = """
+from tracking_service.db.core import TERMINAL_SQL
+
+CLAIM_SQL = f"""
 WITH due AS (
     SELECT tenant_id, id FROM shipments
     WHERE push_due_at <= $1 AND push_state IN ('pending', 'failed') AND carrier = ANY($4::text[])
-      AND status NOT IN ('delivered', 'returned', 'expired')
+      AND status NOT IN {TERMINAL_SQL}
     ORDER BY push_due_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED

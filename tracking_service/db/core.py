@@ -9,7 +9,18 @@ from typing import Any
 import asyncpg
 import orjson
 
+from schemas import TERMINAL_STATUSES
 from tracking_service.jsonutil import dumps
+
+
+def sql_values(values: frozenset[str] | tuple[str, ...]) -> str:
+    """A vocabulary (never input) as an SQL list literal, so statements quote ``schemas`` instead of
+    restating it: ``sql_values({"a", "b"})`` → ``('a', 'b')``."""
+    assert all(v.replace("_", "").isalnum() for v in values), values
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
+TERMINAL_SQL = sql_values(frozenset(s.value for s in TERMINAL_STATUSES))
 
 log = logging.getLogger(__name__)
 

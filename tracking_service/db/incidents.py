@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from schemas.vocabulary import IncidentKind
 from tracking_service.db.keyset import keyset_where
 
 INCIDENT_COLUMNS = """
@@ -62,17 +63,7 @@ FROM due WHERE s.tenant_id = due.tenant_id AND s.id = due.id
 RETURNING s.tenant_id, s.id
 """
 
-KINDS = (
-    "delayed",
-    "stalled",
-    "lost",
-    "damaged",
-    "delivery_failed",
-    "returned_to_sender",
-    "customs_hold",
-    "address_issue",
-    "delivery_disputed",
-)
+KINDS = tuple(kind.value for kind in IncidentKind)
 
 # The filters the incident queue accepts; values are always parameters.
 LIST_FILTERS = {"state": "i.state = ${}", "kind": "i.kind = ${}", "carrier": "i.carrier = ${}"}

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import TERMINAL_SQL
+
 CLAIM_COLUMNS = (
     "s.tenant_id, s.id, s.carrier, s.tracking_number, s.sub_carrier, s.status, s.created_at,"
     " s.buyer_sealed, s.buyer_key_id, s.last_event_at, s.poll_failures, s.last_poll_error"
@@ -95,9 +97,9 @@ async def release(
     if not outcomes:
         return
     await conn.execute(
-        """
+        f"""
         UPDATE shipments s
-        SET next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') OR o.expire
+        SET next_poll_at = CASE WHEN s.status IN {TERMINAL_SQL} OR o.expire
                                 THEN NULL
                                 WHEN s.push_state = 'subscribed' AND o.next_poll_at IS NOT NULL AND NOT o.soon
                                 THEN GREATEST(o.next_poll_at, $7::timestamptz + $9::float8 * interval '1 second')

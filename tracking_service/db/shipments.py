@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.core import TERMINAL_SQL
 from tracking_service.db.keyset import keyset_where
 
 SHIPMENT_COLUMNS = """
@@ -201,7 +202,7 @@ class CarrierFacts:
     sub_carrier_corrected: bool = False  # the carrier's own correction replaces the stored sub-carrier
 
 
-STORE_FACTS_SQL = """
+STORE_FACTS_SQL = f"""
 UPDATE shipments s
 SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
     -- A new ETA may bring the delayed rule's deadline closer than the planned sweep.
@@ -217,7 +218,7 @@ SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
     push_due_at = CASE WHEN o.push_stopped AND s.push_state IS NOT NULL AND o.sub_carrier IS NOT NULL
                             AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN $7
                        ELSE s.push_due_at END,
-    next_poll_at = CASE WHEN s.status IN ('delivered', 'returned', 'expired') THEN NULL
+    next_poll_at = CASE WHEN s.status IN {TERMINAL_SQL} THEN NULL
                         -- Push stopped: polling takes over at its own cadence.
                         WHEN o.push_stopped THEN LEAST(COALESCE(o.next_poll_at, s.next_poll_at),
                                                          $7 + $8 * interval '1 second')

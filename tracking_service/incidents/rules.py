@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from schemas.api import IncidentKind, Thresholds
+from schemas import TERMINAL_STATUSES
+from schemas.api import Thresholds
+from schemas.vocabulary import IncidentKind
 
 Kind = IncidentKind  # the rules speak the API's incident vocabulary
 
 
-TERMINAL = frozenset({"delivered", "returned", "expired"})
 # Statuses in which "no news" means the parcel is stuck (waiting at a pickup point is not stuck).
 _MOVING = frozenset({"pending", "info_received", "in_transit", "out_for_delivery", "unknown", "returning"})
 _BEFORE_PICKUP = frozenset({"pending", "info_received"})
@@ -120,7 +121,7 @@ def evaluate(s: Snapshot, t: Thresholds, now: datetime) -> Evaluation:
     result = Evaluation()
     for finding in _event_driven(s):
         result.findings.setdefault(finding.kind, finding)
-    if s.status in TERMINAL:
+    if s.status in TERMINAL_STATUSES:
         return result
     checks: list[datetime] = []
     silent = now - s.quiet_since

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-from pydantic import ValidationError
 
+from schemas import TERMINAL_STATUSES, Status
 from schemas.api import Thresholds
 from tracking_service import metrics
 from tracking_service.db import incidents as sql
@@ -20,6 +20,7 @@ from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator, estimate_shipment
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
 from tracking_service.incidents.views import to_response
+from tracking_service.tenants import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,9 @@ class IncidentChanges:
     resolved: list[asyncpg.Record] = field(default_factory=list)
 
 
-def thresholds_of(settings: dict[str, Any] | None) -> Thresholds:
-    try:
-        return Thresholds.model_validate((settings or {}).get("thresholds", {}))
-    except ValidationError:
-        log.warning("tenant thresholds unreadable; using defaults")
-        return Thresholds()
-
-
 async def _snapshot(row: Mapping[str, Any], conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
     p90_at = None
-    needs_lane = row["status"] not in ("pending", "delivered", "returned", "expired")
+    needs_lane = row["status"] != Status.PENDING and row["status"] not in TERMINAL_STATUSES
     if needs_lane and row["promised_delivery_at"] is None and row["carrier_eta"] is None:
         p90_at = (await estimate_shipment(estimator, conn, row)).p90_at
     return Snapshot(
@@ -63,15 +56,27 @@ async def _snapshot(row: Mapping[str, Any], conn: asyncpg.Connection, estimator:
     )
 
 
-def sweep_all(current: datetime | None, planned: datetime | None) -> bool:
-    """The sweep owns the shipment's check time: always write what it planned."""
-    return True
+@dataclass(frozen=True, slots=True)
+class PlannedCheck:
+    """When the rules want to look at a shipment again, beside the check time it has now."""
+
+    tenant_id: str
+    shipment_id: uuid.UUID
+    current: datetime | None
+    planned: datetime | None
+
+    @property
+    def sooner(self) -> bool:
+        return self.planned is not None and (self.current is None or self.planned < self.current)
 
 
-def sweep_if_sooner(current: datetime | None, planned: datetime | None) -> bool:
-    """On ingest, only pull the check time closer; a check that comes too early just looks again
-    (and reschedules), so skipping later times keeps the hot path to the writes that matter."""
-    return planned is not None and (current is None or planned < current)
+@dataclass
+class Decisions:
+    """What the rules decided over a batch of snapshots, before anything is written."""
+
+    to_open: list[dict[str, Any]] = field(default_factory=list)
+    to_resolve: list[tuple[str, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
+    checks: list[PlannedCheck] = field(default_factory=list)
 
 
 async def evaluate_shipments(
@@ -80,33 +85,29 @@ async def evaluate_shipments(
     now: datetime,
     estimator: Estimator,
 ) -> IncidentChanges:
-    """Load the shipments' snapshots and apply the rules (the sweep's entry point)."""
+    """The sweep's half: load the snapshots, apply the rules; the sweep owns the check time, so every
+    planned check is written."""
     if not keys:
         return IncidentChanges()
-    return await apply_rules(conn, await sql.load_snapshots(conn, keys), now, estimator, sweep_all)
+    decisions = await decide(conn, await sql.load_snapshots(conn, keys), now, estimator)
+    return await write_decisions(conn, decisions, decisions.checks, now)
 
 
-async def apply_rules(
-    conn: asyncpg.Connection,
-    rows: Sequence[Mapping[str, Any]],
-    now: datetime,
-    estimator: Estimator,
-    write_sweep: Callable[[datetime | None, datetime | None], bool],
-) -> IncidentChanges:
-    """Run the rules over snapshot rows; write openings, auto-resolutions and check times in one transaction."""
-    to_open: list[dict[str, Any]] = []
-    to_resolve: list[tuple[str, uuid.UUID, dict[str, Any]]] = []
-    sweeps: list[tuple[str, uuid.UUID, datetime | None]] = []
+async def decide(
+    conn: asyncpg.Connection, rows: Sequence[Mapping[str, Any]], now: datetime, estimator: Estimator
+) -> Decisions:
+    """Run the rules over snapshot rows: incidents to open, to auto-resolve, and the next check times."""
+    decisions = Decisions()
     thresholds: dict[str, Thresholds] = {}
     for row in rows:
         snap = await _snapshot(row, conn, estimator)
         if row["tenant_id"] not in thresholds:
-            thresholds[row["tenant_id"]] = thresholds_of(row["settings"])
+            thresholds[row["tenant_id"]] = settings_of(row["settings"]).thresholds
         result = evaluate(snap, thresholds[row["tenant_id"]], now)
         unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row["unresolved"]}
         for kind, finding in result.findings.items():
             if kind not in unresolved:
-                to_open.append(
+                decisions.to_open.append(
                     {
                         "tenant_id": row["tenant_id"],
                         "shipment_id": row["id"],
@@ -119,15 +120,22 @@ async def apply_rules(
                 )
         for kind, incident_id in unresolved.items():
             if kind not in result.findings and kind not in MANUAL_ONLY:
-                to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
-        if write_sweep(row["sweep_at"], result.next_check):
-            sweeps.append((row["tenant_id"], row["id"], result.next_check))
+                decisions.to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
+        decisions.checks.append(PlannedCheck(row["tenant_id"], row["id"], row["sweep_at"], result.next_check))
+    return decisions
+
+
+async def write_decisions(
+    conn: asyncpg.Connection, decisions: Decisions, checks: Sequence[PlannedCheck], now: datetime
+) -> IncidentChanges:
+    """Write openings, auto-resolutions, the given check times and their notices in one transaction."""
     changes = IncidentChanges()
-    if to_open or to_resolve or sweeps:
+    sweeps = [(c.tenant_id, c.shipment_id, c.planned) for c in checks]
+    if decisions.to_open or decisions.to_resolve or sweeps:
         # One transaction for the writes only: the common "nothing to do" case costs no round trip.
         async with conn.transaction():
-            changes.opened = await sql.insert_incidents(conn, to_open)
-            changes.resolved = await sql.auto_resolve(conn, to_resolve, now)
+            changes.opened = await sql.insert_incidents(conn, decisions.to_open)
+            changes.resolved = await sql.auto_resolve(conn, decisions.to_resolve, now)
             await sql.set_sweep_at(conn, sweeps)
             await enqueue_incident_notices(conn, changes, now)
     for incident in changes.opened:
@@ -149,8 +157,11 @@ async def enqueue_incident_notices(conn: asyncpg.Connection, changes: IncidentCh
 async def after_ingest(
     conn: asyncpg.Connection, changes: Sequence[StatusChange], now: datetime, estimator: Estimator
 ) -> IncidentChanges:
-    """Event-driven half of detection, on the snapshots the ingest statement already returned."""
-    return await apply_rules(conn, [c.row for c in changes], now, estimator, sweep_if_sooner)
+    """Event-driven half of detection, on the snapshots the ingest statement already returned. Check times
+    are only pulled closer: a check that comes too early just looks again (and reschedules), so skipping
+    later times keeps the hot path to the writes that matter."""
+    decisions = await decide(conn, [c.row for c in changes], now, estimator)
+    return await write_decisions(conn, decisions, [c for c in decisions.checks if c.sooner], now)
 
 
 async def sweep_once(

@@ -33,6 +33,7 @@ from tracking_service.notify.messages import SUBJECTS, desk_body, notice_answer
 from tracking_service.notify.sms import sms_provider
 from tracking_service.notify.webhooks import deliver_webhook
 from tracking_service.pii import PiiVault, open_credentials
+from tracking_service.tenants import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +121,8 @@ class Dispatcher:
             tenant = await tenants_sql.get_tenant(self.pool, row["tenant_id"])
             assert tenant is not None
             if row["channel"] in BUYER_CHANNELS:
-                quiet = (tenant["settings"] or {}).get("quiet_hours") or {}
-                until = quiet_until(now, tenant["timezone"], quiet.get("start", "22:00"), quiet.get("end", "08:00"))
+                quiet = settings_of(tenant["settings"]).quiet_hours
+                until = quiet_until(now, tenant["timezone"], quiet.start, quiet.end)
                 if until is not None:
                     await sql.defer(self.pool, row["tenant_id"], row["id"], self.owner, until)
                     report.deferred += 1
