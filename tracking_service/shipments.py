@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -33,10 +29,6 @@ class AmbiguousCarrier(ValueError):
         detail = "carrier could not be detected from the tracking number; name `carrier`"
         super().__init__(f"{detail} (candidates: {names})" if candidates else detail)
         self.candidates = candidates
-
-
-class BadCursor(ValueError):
-    pass
 
 
 async def choose_carrier(
@@ -160,36 +152,3 @@ def event_to_response(row: asyncpg.Record) -> dict[str, Any]:
         "carrier_code": row["carrier_code"],
         "source": row["source"],
     }
-
-
-def encode_cursor(*parts: Any) -> str:
-    raw = json.dumps([p.isoformat() if isinstance(p, datetime) else p for p in parts])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
-    """The parts of a cursor made by ``encode_cursor``; BadCursor when it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        parts = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadCursor("cursor is not one this API issued") from exc
-    if not isinstance(parts, list) or len(parts) != arity or not all(isinstance(p, str) for p in parts):
-        raise BadCursor("cursor is not one this API issued")
-    return parts
-
-
-def shipment_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    created, ident = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromisoformat(created), uuid.UUID(ident)
-    except ValueError as exc:
-        raise BadCursor("cursor is not one this API issued") from exc
-
-
-def event_cursor(cursor: str) -> tuple[datetime, bytes]:
-    occurred, key = decode_cursor(cursor, 2)
-    try:
-        return datetime.fromisoformat(occurred), bytes.fromhex(key)
-    except ValueError as exc:
-        raise BadCursor("cursor is not one this API issued") from exc

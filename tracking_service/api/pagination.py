@@ -1,31 +1,21 @@
-"""Shared pieces of list endpoints: cursors and pages."""
+"""List endpoints' cursors: a cursor the API did not issue is a 400 (``tracking_service.pagination``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-from uuid import UUID
+from typing import TypeVar
 
-from tracking_service import shipments
-from tracking_service.api.problems import Problem, json_response
+from tracking_service.api.problems import Problem
+from tracking_service.pagination import BadCursor, decode_cursor
+
+T = TypeVar("T")
 
 
-def after_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
+def after_cursor(cursor: str | None, tiebreak: Callable[[str], T] = uuid.UUID) -> tuple[datetime, T] | None:  # type: ignore[assignment]
+    """The row a list's cursor names, or None; 400 for a cursor this API did not issue."""
     try:
-        return shipments.shipment_cursor(cursor) if cursor else None
-    except shipments.BadCursor as exc:
+        return decode_cursor(cursor, tiebreak)
+    except BadCursor as exc:
         raise Problem(400, "Bad Request", str(exc)) from exc
-
-
-def page(rows: Sequence[Any], limit: int, view: Callable[[Any], dict[str, Any]], time_key: str) -> dict[str, Any]:
-    """Items of one page (rows were fetched with ``limit + 1``) and the cursor of the next."""
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = shipments.encode_cursor(last[time_key], str(last["id"]))
-    return {"items": [view(r) for r in rows[:limit]], "next_cursor": next_cursor}
-
-
-def page_response(rows: Sequence[Any], limit: int, view: Callable[[Any], dict[str, Any]], time_key: str) -> Any:
-    return json_response(page(rows, limit, view, time_key))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 from aiohttp import web
+from asyncpg import Record
 
 from schemas.api import AuditQuery, KeyCreate, Role, TenantCreate, TenantSettings
-from tracking_service import shipments
 from tracking_service.api.middleware import authenticate, parse_query, read_body
+from tracking_service.api.pagination import after_cursor
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.audit import list_audit
 from tracking_service.auth import generate_key, hash_key
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
+from tracking_service.pagination import by_id, page
 from tracking_service.pii import seal_credentials
 from tracking_service.services import services
 from tracking_service.timezones import is_valid_timezone
@@ -92,29 +94,19 @@ async def audit(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     query = parse_query(request, AuditQuery)
     svc = services(request)
-    after = None
-    if query.cursor:
-        try:
-            at, ident = shipments.decode_cursor(query.cursor, 2)
-            after = (datetime.fromisoformat(at), int(ident))
-        except (shipments.BadCursor, ValueError) as exc:
-            raise Problem(400, "Bad Request", "cursor is not one this API issued") from exc
+    after = after_cursor(query.cursor, int)
     rows = await list_audit(svc.db, after, query.limit + 1, query.key_id)
-    items = [
-        {
-            "id": r["id"],
-            "tenant": r["tenant_id"] or None,
-            "key_id": str(r["key_id"]) if r["key_id"] else None,
-            "action": r["action"],
-            "object_type": r["object_type"],
-            "object_id": r["object_id"],
-            "status": r["status"],
-            "at": r["at"],
-        }
-        for r in rows[: query.limit]
-    ]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = shipments.encode_cursor(last["at"], str(last["id"]))
-    return json_response({"items": items, "next_cursor": next_cursor})
+    return json_response(page(rows, query.limit, audit_view, by_id("at")))
+
+
+def audit_view(r: Record) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "tenant": r["tenant_id"] or None,
+        "key_id": str(r["key_id"]) if r["key_id"] else None,
+        "action": r["action"],
+        "object_type": r["object_type"],
+        "object_id": r["object_id"],
+        "status": r["status"],
+        "at": r["at"],
+    }

@@ -9,12 +9,13 @@ from aiohttp import web
 
 from schemas.api import EstimateQuery, IncidentNote, IncidentSearch, StatsQuery
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
-from tracking_service.api.pagination import after_cursor, page_response
+from tracking_service.api.pagination import after_cursor
 from tracking_service.api.problems import Problem, json_response
 from tracking_service.db import incidents as sql
 from tracking_service.db import stats as stats_sql
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
+from tracking_service.pagination import by_id, page
 from tracking_service.services import services
 from tracking_service.timezones import is_valid_timezone
 from tracking_service.usecases.incidents import Move, move_incident
@@ -36,7 +37,7 @@ async def list_incidents(request: web.Request) -> web.Response:
     if query.carrier is not None:
         filters["carrier"] = query.carrier
     rows = await sql.list_incidents(services(request).db, scope, filters, after_cursor(query.cursor), query.limit + 1)
-    return page_response(rows, query.limit, to_response, "opened_at")
+    return json_response(page(rows, query.limit, to_response, by_id("opened_at")))
 
 
 async def _move(request: web.Request, move: Move) -> web.Response:

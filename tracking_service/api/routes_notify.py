@@ -9,11 +9,12 @@ from aiohttp import web
 
 from schemas.api import DeliverySearch, Role, SubscriptionCreate
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
-from tracking_service.api.pagination import after_cursor, page_response
+from tracking_service.api.pagination import after_cursor
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import outbox as outbox_sql
 from tracking_service.db import subscriptions as sql
 from tracking_service.notify.webhooks import BadSubscriptionUrl, new_secret, validate_url
+from tracking_service.pagination import by_id, page
 from tracking_service.services import services
 from tracking_service.usecases.tenancy import read_scope, write_tenant
 
@@ -107,7 +108,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
         after_cursor(query.cursor),
         query.limit + 1,
     )
-    return page_response(rows, query.limit, delivery_view, "created_at")
+    return json_response(page(rows, query.limit, delivery_view, by_id("created_at")))
 
 
 @routes.post("/v1/deliveries/{delivery_id}/replay")

@@ -9,9 +9,10 @@ from aiohttp import web
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
-from tracking_service.api.pagination import after_cursor, page
-from tracking_service.api.problems import Problem, json_response
+from tracking_service.api.pagination import after_cursor
+from tracking_service.api.problems import json_response
 from tracking_service.db import shipments as sql
+from tracking_service.pagination import by_id, page
 from tracking_service.services import services
 from tracking_service.usecases.shipments import find_shipment, refresh_shipment, register_shipment, shipment_view
 from tracking_service.usecases.tenancy import read_scope
@@ -50,7 +51,7 @@ async def search_shipments(request: web.Request) -> web.Response:
     if query.phone_last4 is not None:
         filters["phone_last4_hash"] = svc.vault.phone_last4_hash(query.phone_last4)
     rows = await sql.search_shipments(svc.db, scope, filters, after_cursor(query.cursor), query.limit + 1)
-    data = page(rows, query.limit, lambda r: r, "created_at")
+    data = page(rows, query.limit, lambda r: r, by_id("created_at"))
     data["items"] = [await shipment_view(svc, r) for r in data["items"]]
     return json_response(data)
 
@@ -62,17 +63,10 @@ async def list_events(request: web.Request) -> web.Response:
     query = parse_query(request, PageQuery)
     svc = services(request)
     row = await find_shipment(svc, principal, shipment_id)
-    try:
-        after = shipments.event_cursor(query.cursor) if query.cursor else None
-    except shipments.BadCursor as exc:
-        raise Problem(400, "Bad Request", str(exc)) from exc
+    after = after_cursor(query.cursor, bytes.fromhex)
     rows = await sql.list_events(svc.db, row["tenant_id"], shipment_id, after, query.limit + 1)
-    items = [shipments.event_to_response(r) for r in rows[: query.limit]]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = shipments.encode_cursor(last["occurred_at"], last["dedupe_key"].hex())
-    return json_response({"shipment_id": str(shipment_id), "items": items, "next_cursor": next_cursor})
+    data = page(rows, query.limit, shipments.event_to_response, lambda r: (r["occurred_at"], r["dedupe_key"]))
+    return json_response({"shipment_id": str(shipment_id), **data})
 
 
 @routes.post("/v1/shipments/{shipment_id}/refresh")

@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.keyset import Listing
+
 CLAIM_COLUMNS = """
     c.tenant_id, c.id, c.shipment_id, c.incident_id, c.carrier, c.kind, c.state, c.description,
     c.amount_value, c.amount_currency, c.evidence, c.deadline_at, c.past_window, c.created_at, c.updated_at
@@ -131,13 +133,17 @@ async def matching_incident(
     return value
 
 
+CLAIMS = Listing(
+    f"SELECT {CLAIM_COLUMNS} FROM claims c", "c.tenant_id", ("c.created_at", "c.id"), {"state": "c.state = ${}"}
+)
+
+
 async def list_claims(
-    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, limit: int
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenants: list[str] | None,
+    filters: dict[str, Any],
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
-        f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE ($1::text[] IS NULL OR c.tenant_id = ANY($1))"
-        " ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
-        tenants,
-        limit,
-    )
-    return rows
+    """Claims, newest first, keyset-paginated."""
+    return await CLAIMS.fetch(conn, tenants, filters, after, limit)

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from schemas.vocabulary import IncidentKind
-from tracking_service.db.keyset import keyset_where
+from tracking_service.db.keyset import Listing
 
 INCIDENT_COLUMNS = """
     i.tenant_id, i.id, i.shipment_id, i.carrier, i.kind, i.state, i.facts, i.opened_at, i.detect_seconds,
@@ -143,6 +143,9 @@ async def set_sweep_at(conn: asyncpg.Connection, items: list[tuple[str, uuid.UUI
     )
 
 
+QUEUE = Listing(f"SELECT {INCIDENT_COLUMNS} FROM incidents i", "i.tenant_id", ("i.opened_at", "i.id"), LIST_FILTERS)
+
+
 async def list_incidents(
     conn: asyncpg.Connection | asyncpg.Pool,
     tenants: list[str] | None,
@@ -150,14 +153,8 @@ async def list_incidents(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    where, args = keyset_where("i.tenant_id", tenants, LIST_FILTERS, filters, ("i.opened_at", "i.id"), after)
-    args.append(limit)
-    rows: list[asyncpg.Record] = await conn.fetch(
-        f"SELECT {INCIDENT_COLUMNS} FROM incidents i WHERE {where}"
-        f" ORDER BY i.opened_at DESC, i.id DESC LIMIT ${len(args)}",
-        *args,
-    )
-    return rows
+    """The incident queue, newest first, keyset-paginated."""
+    return await QUEUE.fetch(conn, tenants, filters, after, limit)
 
 
 async def unresolved_for_shipment(

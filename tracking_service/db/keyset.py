@@ -1,27 +1,52 @@
-"""Filtered, tenant-scoped, keyset-paginated WHERE clauses, shared by every list query."""
+"""Tenant-scoped, filtered, keyset-paginated list queries: one ``Listing`` per list the API serves, so
+every list is written the same way (``tracking_service.pagination`` makes the pages and cursors)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 
-def keyset_where(
-    tenant_column: str,
-    tenants: list[str] | None,
-    allowed: Mapping[str, str],
-    filters: Mapping[str, Any],
-    order_columns: tuple[str, str],
-    after: tuple[datetime, Any] | None,
-) -> tuple[str, list[Any]]:
-    """``WHERE`` text and its arguments: tenant scope, whitelisted filters, then "after this row"."""
-    clauses = [f"($1::text[] IS NULL OR {tenant_column} = ANY($1))"]
-    args: list[Any] = [tenants]
-    for name, value in filters.items():
-        args.append(value)
-        clauses.append(allowed[name].format(len(args)))
-    if after is not None:
-        args.extend(after)
-        clauses.append(f"({order_columns[0]}, {order_columns[1]}) < (${len(args) - 1}, ${len(args)})")
-    return " AND ".join(clauses), args
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """``SELECT … FROM …`` scoped by ``tenant_column``, narrowed by whitelisted ``filters`` (name → SQL with
+    a ``${}`` placeholder), ordered newest first by ``order`` (time column, tie-break column)."""
+
+    select: str
+    tenant_column: str
+    order: tuple[str, str]
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+    def where(
+        self, tenants: list[str] | None, filters: Mapping[str, Any], after: tuple[datetime, Any] | None
+    ) -> tuple[str, list[Any]]:
+        """``WHERE`` text and its arguments: tenant scope, whitelisted filters, then "after this row"."""
+        clauses = [f"($1::text[] IS NULL OR {self.tenant_column} = ANY($1))"]
+        args: list[Any] = [tenants]
+        for name, value in filters.items():
+            args.append(value)
+            clauses.append(self.filters[name].format(len(args)))
+        if after is not None:
+            args.extend(after)
+            clauses.append(f"({self.order[0]}, {self.order[1]}) < (${len(args) - 1}, ${len(args)})")
+        return " AND ".join(clauses), args
+
+    async def fetch(
+        self,
+        conn: asyncpg.Connection | asyncpg.Pool,
+        tenants: list[str] | None,
+        filters: Mapping[str, Any],
+        after: tuple[datetime, Any] | None,
+        limit: int,
+    ) -> list[asyncpg.Record]:
+        where, args = self.where(tenants, filters, after)
+        args.append(limit)
+        time_column, tiebreak = self.order
+        rows: list[asyncpg.Record] = await conn.fetch(
+            f"{self.select} WHERE {where} ORDER BY {time_column} DESC, {tiebreak} DESC LIMIT ${len(args)}", *args
+        )
+        return rows

@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.keyset import Listing
+
 OUTBOX_COLUMNS = """
     o.tenant_id, o.id, o.channel, o.subscription_id, o.event_type, o.shipment_id, o.incident_id, o.payload,
     o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at
@@ -141,6 +143,11 @@ async def release_unfinished(conn: asyncpg.Pool | asyncpg.Connection, owner: str
     return int(result.split()[-1])
 
 
+NOTICES = Listing(
+    f"SELECT {OUTBOX_COLUMNS} FROM outbox o", "o.tenant_id", ("o.created_at", "o.id"), {"status": "o.status = ${}"}
+)
+
+
 async def list_notices(
     conn: asyncpg.Connection | asyncpg.Pool,
     tenants: list[str] | None,
@@ -148,21 +155,8 @@ async def list_notices(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
-        f"""
-        SELECT {OUTBOX_COLUMNS} FROM outbox o
-        WHERE ($1::text[] IS NULL OR o.tenant_id = ANY($1)) AND ($2::text IS NULL OR o.status = $2)
-          AND ($3::timestamptz IS NULL OR (o.created_at, o.id) < ($3, $4::uuid))
-        ORDER BY o.created_at DESC, o.id DESC
-        LIMIT $5
-        """,
-        tenants,
-        status,
-        after[0] if after else None,
-        after[1] if after else None,
-        limit,
-    )
-    return rows
+    """Notices (all channels), newest first, keyset-paginated."""
+    return await NOTICES.fetch(conn, tenants, {"status": status} if status else {}, after, limit)
 
 
 async def replay(

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from tracking_service.db.core import TERMINAL_SQL
-from tracking_service.db.keyset import keyset_where
+from tracking_service.db.keyset import Listing
 
 SHIPMENT_COLUMNS = """
     tenant_id, id, carrier, tracking_number, sub_carrier, order_id, status, sub_status,
@@ -116,6 +116,15 @@ async def get_shipment(
     return row
 
 
+SEARCH = Listing(f"SELECT {SHIPMENT_COLUMNS} FROM shipments", "tenant_id", ("created_at", "id"), SEARCH_FILTERS)
+EVENTS = Listing(
+    "SELECT occurred_at, dedupe_key, status, sub_status, description, location, carrier_code, source FROM events",
+    "tenant_id",
+    ("occurred_at", "dedupe_key"),
+    {"shipment_id": "shipment_id = ${}"},
+)
+
+
 async def search_shipments(
     conn: asyncpg.Connection | asyncpg.Pool,
     tenants: list[str] | None,
@@ -124,13 +133,7 @@ async def search_shipments(
     limit: int,
 ) -> list[asyncpg.Record]:
     """Shipments matching every filter, newest first, keyset-paginated after ``after``."""
-    where, args = keyset_where("tenant_id", tenants, SEARCH_FILTERS, filters, ("created_at", "id"), after)
-    args.append(limit)
-    query = (
-        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ${len(args)}"
-    )
-    rows: list[asyncpg.Record] = await conn.fetch(query, *args)
-    return rows
+    return await SEARCH.fetch(conn, tenants, filters, after, limit)
 
 
 async def list_events(
@@ -141,22 +144,7 @@ async def list_events(
     limit: int,
 ) -> list[asyncpg.Record]:
     """The timeline, newest first, keyset-paginated."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        """
-        SELECT occurred_at, dedupe_key, status, sub_status, description, location, carrier_code, source
-        FROM events
-        WHERE tenant_id = $1 AND shipment_id = $2
-          AND ($3::timestamptz IS NULL OR (occurred_at, dedupe_key) < ($3, $4::bytea))
-        ORDER BY occurred_at DESC, dedupe_key DESC
-        LIMIT $5
-        """,
-        tenant_id,
-        shipment_id,
-        after[0] if after else None,
-        after[1] if after else None,
-        limit,
-    )
-    return rows
+    return await EVENTS.fetch(conn, [tenant_id], {"shipment_id": shipment_id}, after, limit)
 
 
 async def is_leased(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) -> bool:
