@@ -14,7 +14,7 @@ from datetime import datetime
 import asyncpg
 
 from schemas import Status, TrackingResult
-from tracking_service import metrics
+from tracking_service import metrics, notices
 from tracking_service.cadence import DEFAULT_CADENCE, Cadence, next_poll_delay
 from tracking_service.db.events import EventColumns, StatusChange, insert_events
 from tracking_service.db.shipments import CarrierFacts, store_carrier_facts
@@ -70,11 +70,14 @@ def to_columns(batch: Iterable[tuple[ShipmentRef, TrackingResult]]) -> EventColu
 async def ingest(
     conn: asyncpg.Connection, batch: list[tuple[ShipmentRef, TrackingResult]], now: datetime
 ) -> IngestReport:
-    """Store every event of ``batch`` in one round trip; dedupe and no-backwards rules live in SQL."""
+    """Store every event of ``batch`` in one round trip (dedupe and no-backwards rules live in SQL), plus one
+    for the ``shipment.status_changed`` notices when a moved shipment's tenant listens for them. Run it in
+    the caller's transaction (``apply_results``), so events and their notices commit together."""
     columns = to_columns(batch)
     if not len(columns):
         return IngestReport(received=0, inserted=0, changes=[])
     inserted, changes = await insert_events(conn, columns, now)
+    await notices.statuses_changed(conn, changes, now)
     carrier_of = {ref.shipment_id: ref.carrier for ref, _ in batch}
     for change in changes:
         metrics.STATUS_CHANGES.labels(carrier_of.get(change.shipment_id, "?"), change.new_status).inc()

@@ -8,8 +8,9 @@ from aiohttp import web
 from asyncpg import Record
 
 from schemas.api import AuditQuery, KeyCreate, Role, TenantCreate, TenantSettings
-from tracking_service.api.middleware import authenticate, parse_query, read_body
+from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
+from tracking_service.api.parsing import parse_query, read_body
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.audit import list_audit
 from tracking_service.auth import generate_key, hash_key

@@ -8,7 +8,8 @@ from aiohttp import web
 
 from schemas.api import AnswerQuery, AnswerRequest
 from tracking_service.answers.context import Answer, Intent
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.access import authenticate
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
 from tracking_service.services import services
 from tracking_service.usecases.answers import answer_for_shipment, answer_message

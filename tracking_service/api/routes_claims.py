@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from schemas.api import ClaimCreate, ClaimTransition
-from tracking_service.api.middleware import authenticate, path_uuid, read_body
+from tracking_service.api.access import authenticate
+from tracking_service.api.parsing import path_uuid, read_body
 from tracking_service.api.problems import json_response
 from tracking_service.services import services
 from tracking_service.usecases.claims import claim_detail, move_claim, open_claim

@@ -8,8 +8,9 @@ from typing import Any
 from aiohttp import web
 
 from schemas.api import EstimateQuery, IncidentNote, IncidentSearch, StatsQuery
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import Problem, json_response
 from tracking_service.db import incidents as sql
 from tracking_service.db import stats as stats_sql

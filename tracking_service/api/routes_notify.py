@@ -8,8 +8,9 @@ import asyncpg
 from aiohttp import web
 
 from schemas.api import DeliverySearch, Role, SubscriptionCreate
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import Problem, json_response, not_found
 from tracking_service.db import outbox as outbox_sql
 from tracking_service.db import subscriptions as sql

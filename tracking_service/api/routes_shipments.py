@@ -8,8 +8,9 @@ from aiohttp import web
 
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
-from tracking_service.api.middleware import authenticate, parse_query, path_uuid, read_body
+from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
 from tracking_service.db import shipments as sql
 from tracking_service.pagination import by_id, page

@@ -59,29 +59,17 @@ WITH input AS (
       AND delivered_at >= COALESCE(picked_up_at, created_at)
 ), lanes AS (
     {LANE_UPSERT}
-), status_notices AS (
-    -- shipment.status_changed webhooks, written by the same statement that changes the status.
-    INSERT INTO outbox (tenant_id, id, channel, subscription_id, event_type, shipment_id, payload,
-                        next_attempt_at, created_at)
-    SELECT m.tenant_id, gen_random_uuid(), 'webhook', sub.id, 'shipment.status_changed', m.id,
-           jsonb_build_object('type', 'shipment.status_changed', 'timestamp', $10::timestamptz, 'data',
-               jsonb_build_object('shipment_id', m.id, 'tenant', m.tenant_id, 'carrier', m.carrier,
-                                  'tracking_number', m.tracking_number, 'order_id', m.order_id,
-                                  'previous_status', m.old_status, 'status', m.status, 'sub_status', m.sub_status,
-                                  'last_event', jsonb_build_object('occurred_at', m.last_event_at,
-                                      'description', m.last_event_description,
-                                      'location', m.last_event_location))),
-           $10, $10
-    FROM moved m
-    JOIN subscriptions sub ON sub.tenant_id = m.tenant_id AND sub.deleted_at IS NULL
-                          AND 'shipment.status_changed' = ANY(sub.events)
-    WHERE m.old_status IS DISTINCT FROM m.status
 )
 SELECT c.inserted, m.*, t.settings,
        COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
                  FROM incidents i
                  WHERE i.tenant_id = m.tenant_id AND i.shipment_id = m.id AND i.state <> 'resolved'), '[]')
-           AS unresolved
+           AS unresolved,
+       -- Whether anyone listens for shipment.status_changed: only then is a notice enqueued (a second
+       -- statement, tracking_service.notices), so ingest stays one round trip for everyone else.
+       EXISTS (SELECT 1 FROM subscriptions sub
+               WHERE sub.tenant_id = m.tenant_id AND sub.deleted_at IS NULL
+                 AND 'shipment.status_changed' = ANY(sub.events)) AS status_watched
 FROM (SELECT count(*) AS inserted FROM inserted) c
 LEFT JOIN (moved m JOIN tenants t ON t.id = m.tenant_id) ON true
 """.format(
@@ -101,6 +89,7 @@ class StatusChange:
     new_status: str
     sub_status: str | None
     row: Mapping[str, Any]
+    watched: bool = False  # a webhook subscription of the tenant wants shipment.status_changed
 
 
 @dataclass(slots=True)
@@ -143,7 +132,7 @@ async def insert_events(
         now,
     )
     changes = [
-        StatusChange(r["tenant_id"], r["id"], r["old_status"], r["status"], r["sub_status"], r)
+        StatusChange(r["tenant_id"], r["id"], r["old_status"], r["status"], r["sub_status"], r, r["status_watched"])
         for r in rows
         if r["id"] is not None
     ]

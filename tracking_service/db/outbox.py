@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ OUTBOX_COLUMNS = """
     o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at
 """
 
-# Webhook notices for the given incidents, one per live subscription that asked for the event type.
+# Webhook notices, one per live subscription of the tenant that asked for the event type.
 ENQUEUE_WEBHOOKS_SQL = """
 INSERT INTO outbox (tenant_id, id, channel, subscription_id, event_type, shipment_id, incident_id, payload,
                     next_attempt_at, created_at)
@@ -62,24 +64,36 @@ RETURNING {OUTBOX_COLUMNS}
 """
 
 
-def _columns(items: list[dict[str, Any]]) -> tuple[list[str], list[uuid.UUID], list[uuid.UUID], list[dict[str, Any]]]:
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notice to enqueue: whose it is, what it is about, and the event's ``data`` (``tracking_service.notices``
+    makes these)."""
+
+    tenant_id: str
+    shipment_id: uuid.UUID
+    incident_id: uuid.UUID | None
+    data: dict[str, Any]
+
+
+def _columns(
+    notices: Sequence[Notice],
+) -> tuple[list[str], list[uuid.UUID], list[uuid.UUID | None], list[dict[str, Any]]]:
     return (
-        [i["tenant"] for i in items],
-        [uuid.UUID(i["shipment_id"]) for i in items],
-        [uuid.UUID(i["id"]) for i in items],
-        items,
+        [n.tenant_id for n in notices],
+        [n.shipment_id for n in notices],
+        [n.incident_id for n in notices],
+        [n.data for n in notices],
     )
 
 
-async def enqueue_webhooks(
-    conn: asyncpg.Connection, event_type: str, items: list[dict[str, Any]], now: datetime
-) -> None:
-    """``items`` are API-shaped objects (incident or claim) with ``tenant``, ``shipment_id`` and ``id``."""
-    if items:
-        await conn.execute(ENQUEUE_WEBHOOKS_SQL, *_columns(items), event_type, now)
+async def enqueue_webhooks(conn: asyncpg.Connection, event_type: str, notices: Sequence[Notice], now: datetime) -> None:
+    """One webhook notice per live subscription of the notice's tenant that asked for ``event_type``."""
+    if notices:
+        await conn.execute(ENQUEUE_WEBHOOKS_SQL, *_columns(notices), event_type, now)
 
 
-async def enqueue_opened(conn: asyncpg.Connection, incidents: list[dict[str, Any]], now: datetime) -> None:
+async def enqueue_opened(conn: asyncpg.Connection, incidents: Sequence[Notice], now: datetime) -> None:
+    """The buyer's and the desk's notices of newly opened incidents."""
     if incidents:
         await conn.execute(ENQUEUE_OPENED_SQL, *_columns(incidents), now)
 

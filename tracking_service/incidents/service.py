@@ -13,13 +13,11 @@ import asyncpg
 
 from schemas import TERMINAL_STATUSES, Status
 from schemas.api import Thresholds
-from tracking_service import metrics
+from tracking_service import metrics, notices
 from tracking_service.db import incidents as sql
-from tracking_service.db import outbox
 from tracking_service.db.events import StatusChange
 from tracking_service.estimates import Estimator, estimate_shipment
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
-from tracking_service.incidents.views import to_response
 from tracking_service.tenants import settings_of
 
 log = logging.getLogger(__name__)
@@ -147,11 +145,9 @@ async def write_decisions(
 
 
 async def enqueue_incident_notices(conn: asyncpg.Connection, changes: IncidentChanges, now: datetime) -> None:
-    """Outbox rows for opened/resolved incidents, in the caller's transaction (the cause's)."""
-    opened = [to_response(r) for r in changes.opened]
-    await outbox.enqueue_webhooks(conn, "incident.opened", opened, now)
-    await outbox.enqueue_opened(conn, opened, now)
-    await outbox.enqueue_webhooks(conn, "incident.resolved", [to_response(r) for r in changes.resolved], now)
+    """Notices of opened/resolved incidents, in the caller's transaction (the cause's)."""
+    await notices.incidents_opened(conn, changes.opened, now)
+    await notices.incidents_resolved(conn, changes.resolved, now)
 
 
 async def after_ingest(

@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 from schemas.api import ClaimCreate
+from tracking_service import notices
 from tracking_service.auth import Principal
 from tracking_service.claims import INCIDENT_KIND, can_move, claim_deadline, claim_view
 from tracking_service.db import claims as sql
-from tracking_service.db import outbox
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, NotFound
@@ -47,7 +47,7 @@ async def open_claim(svc: Services, principal: Principal, body: ClaimCreate) -> 
         if row is None:
             raise Conflict(f"an active {kind} claim already exists for this shipment")
         view = claim_view(row)
-        await outbox.enqueue_webhooks(conn, "claim.updated", [view], now)
+        await notices.claim_updated(conn, view, now)
     return view
 
 
@@ -64,7 +64,7 @@ async def move_claim(
             raise Conflict(f"a claim that is {claim['state']} cannot become {to_state}")
         row = await sql.move(conn, claim, to_state, principal.key_id, note, now)
         view = claim_view(row, await sql.history(conn, row["tenant_id"], row["id"]))
-        await outbox.enqueue_webhooks(conn, "claim.updated", [view], now)
+        await notices.claim_updated(conn, view, now)
     return view
 
 

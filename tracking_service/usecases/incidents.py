@@ -6,10 +6,9 @@ import uuid
 from enum import Enum
 from typing import Any
 
-from tracking_service import metrics
+from tracking_service import metrics, notices
 from tracking_service.auth import Principal
 from tracking_service.db import incidents as sql
-from tracking_service.db import outbox
 from tracking_service.incidents.views import to_response
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, NotFound
@@ -33,7 +32,7 @@ async def move_incident(
             conn, incident_id, principal.scope, to_state, list(from_states), principal.key_id, note, now
         )
         if row is not None and moved and move is Move.RESOLVE:
-            await outbox.enqueue_webhooks(conn, "incident.resolved", [to_response(row)], now)
+            await notices.incidents_resolved(conn, [row], now)
     if row is None:
         raise NotFound("incident")
     if not moved:
