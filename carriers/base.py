@@ -198,14 +198,20 @@ def decode_json(carrier: str, content: bytes) -> Any:
         raise BadResponse(carrier, f"body is not JSON ({len(content)} bytes)") from exc
 
 
-async def send(carrier: str, client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-    """Send a request, mapping transport failures and HTTP errors to typed errors."""
+async def transmit(carrier: str, client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """Send a request, mapping timeouts and transport failures to ``CarrierUnavailable``; any HTTP status
+    comes back (for adapters to which some statuses mean something, e.g. DHL's 404 = no such shipment)."""
     try:
-        response = await client.send(request)
+        return await client.send(request)
     except httpx.TimeoutException as exc:
         raise CarrierUnavailable(carrier, f"timeout: {type(exc).__name__}") from exc
     except httpx.TransportError as exc:
         raise CarrierUnavailable(carrier, f"transport: {type(exc).__name__}") from exc
+
+
+async def send(carrier: str, client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """Send a request, mapping transport failures and HTTP errors to typed errors."""
+    response = await transmit(carrier, client, request)
     raise_for_http_status(carrier, response)
     return response
 
@@ -225,5 +231,6 @@ __all__ = [
     "raise_for_http_status",
     "send",
     "state_says_more",
+    "transmit",
     "with_carrier_state",
 ]

@@ -37,10 +37,11 @@ from carriers.base import (
     parse_local_time,
     parse_retry_after,
     raise_for_http_status,
+    transmit,
     with_carrier_state,
 )
 from carriers.dhl_codes import EXPRESS_CODES, STATUS_CODES, Pair, classify_text, code_field, express_code_in
-from carriers.errors import BadResponse, CarrierUnavailable, NotFound, RateLimited
+from carriers.errors import BadResponse, NotFound, RateLimited
 from schemas import CarrierEvent, Status, SubStatus, TrackingQuery, TrackingResult
 
 # Only when no Date header says when "now" is at DHL.
@@ -82,12 +83,7 @@ class DhlAdapter:
 
     async def _track_one(self, client: httpx.AsyncClient, number: str) -> TrackingResult | NotFound:
         request = client.build_request("GET", self._url, params={"trackingNumber": number}, headers=self._headers)
-        try:
-            response = await client.send(request)
-        except httpx.TimeoutException as exc:
-            raise CarrierUnavailable(self.code, f"timeout: {type(exc).__name__}") from exc
-        except httpx.TransportError as exc:
-            raise CarrierUnavailable(self.code, f"transport: {type(exc).__name__}") from exc
+        response = await transmit(self.code, client, request)
         if response.status_code == 404:
             return NotFound(self.code, f"{number}: no shipment found")
         if response.status_code == 429:

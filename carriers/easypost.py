@@ -37,10 +37,11 @@ from carriers.base import (
     parse_local_time,
     raise_for_http_status,
     send,
+    transmit,
     with_carrier_state,
 )
 from carriers.easypost_codes import STATUS_TABLE, canonical
-from carriers.errors import AuthError, BadResponse, CarrierError, CarrierUnavailable, NotFound
+from carriers.errors import AuthError, BadResponse, CarrierError, NotFound
 from schemas import CarrierEvent, TrackingQuery, TrackingResult
 
 
@@ -94,10 +95,7 @@ class EasyPostAdapter:
         return out
 
     async def _create(self, client: httpx.AsyncClient, request: httpx.Request, number: str) -> CarrierError | None:
-        try:
-            response = await client.send(request)
-        except httpx.TransportError as exc:  # TimeoutException is one
-            raise CarrierUnavailable(self.code, f"transport: {type(exc).__name__}") from exc
+        response = await transmit(self.code, client, request)
         if response.status_code in (400, 422):  # this number was refused (bad code, unknown carrier)
             return BadResponse(self.code, f"{number}: {_error_message(response)}")
         raise_for_http_status(self.code, response)  # 401/403 auth, 429, 5xx: the whole call fails
