@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from tracking_service.db.shipments import ShipmentRow
+
 # Legal moves; everything else is a 409.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "open": frozenset({"evidence_requested", "submitted", "closed"}),
@@ -26,14 +28,14 @@ def can_move(from_state: str, to_state: str) -> bool:
 
 
 def claim_deadline(
-    kind: str, carrier: str, shipment: Mapping[str, Any], windows: Mapping[str, Mapping[str, int]], now: datetime
+    kind: str, carrier: str, shipment: ShipmentRow, windows: Mapping[str, Mapping[str, int]], now: datetime
 ) -> datetime:
     """Last moment the carrier accepts a claim of ``kind`` for this shipment."""
     days = windows.get(carrier, windows["default"]).get(kind, windows["default"][kind])
     if kind == "lost":
-        start = shipment["picked_up_at"] or shipment["created_at"]
+        start = shipment.picked_up_at or shipment.created_at
     else:
-        start = shipment["delivered_at"] or shipment["last_event_at"] or now
+        start = shipment.delivered_at or shipment.last_event_at or now
     return start + timedelta(days=days)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -113,14 +112,29 @@ class ShipmentEstimate:
     p90_at: datetime | None
 
 
+class OnLane(Protocol):
+    """What the lane estimate reads of a shipment (``ShipmentRow`` and ``RuleRow`` both have it)."""
+
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def carrier(self) -> str: ...
+    @property
+    def origin(self) -> dict[str, Any] | None: ...
+    @property
+    def destination(self) -> dict[str, Any] | None: ...
+    @property
+    def picked_up_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 async def estimate_shipment(
-    estimator: Estimator, conn: asyncpg.Connection | asyncpg.Pool, shipment: Mapping[str, Any]
+    estimator: Estimator, conn: asyncpg.Connection | asyncpg.Pool, shipment: OnLane
 ) -> ShipmentEstimate:
     """The lane of the shipment's own tenant, counted from pickup (or registration when not picked up)."""
-    lane = await estimator.estimate(
-        conn, [shipment["tenant_id"]], shipment["carrier"], shipment["origin"], shipment["destination"]
-    )
+    lane = await estimator.estimate(conn, [shipment.tenant_id], shipment.carrier, shipment.origin, shipment.destination)
     if lane is None:
         return ShipmentEstimate(None, None, None)
-    start: datetime = shipment["picked_up_at"] or shipment["created_at"]
+    start = shipment.picked_up_at or shipment.created_at
     return ShipmentEstimate(lane, start + timedelta(hours=lane.p50_hours), start + timedelta(hours=lane.p90_hours))

@@ -124,6 +124,5 @@ def with_carrier_eta(
     """The ingest snapshots, with the carrier ETA these results just stored (the delayed rule reads it)."""
     eta = {ref.shipment_id: r.carrier_eta for ref, r in batch if r.carrier_eta is not None}
     return [
-        replace(c, row={**dict(c.row), "carrier_eta": eta[c.shipment_id]}) if c.shipment_id in eta else c
-        for c in changes
+        replace(c, row=replace(c.row, carrier_eta=eta[c.shipment_id])) if c.shipment_id in eta else c for c in changes
     ]

@@ -27,16 +27,16 @@ def status_changed(change: StatusChange) -> Notice:
     data = {
         "shipment_id": str(change.shipment_id),
         "tenant": change.tenant_id,
-        "carrier": row["carrier"],
-        "tracking_number": row["tracking_number"],
-        "order_id": row["order_id"],
+        "carrier": row.carrier,
+        "tracking_number": row.tracking_number,
+        "order_id": row.order_id,
         "previous_status": change.old_status,
         "status": change.new_status,
         "sub_status": change.sub_status,
         "last_event": {
-            "occurred_at": row["last_event_at"],
-            "description": row["last_event_description"],
-            "location": row["last_event_location"],
+            "occurred_at": row.last_event_at,
+            "description": row.last_event_description,
+            "location": row.last_event_location,
         },
     }
     return Notice(change.tenant_id, change.shipment_id, None, data)

@@ -246,8 +246,10 @@ class Poller:
             )
             return outcome, None
         metrics.POLLS.labels(row["carrier"], "ok").inc()
-        delay = next_poll_delay(Status(row["status"]), row["last_event_at"], now)
-        outcome = sql.PollOutcome(row["tenant_id"], row["id"], now + delay if delay else None, 0, None, expire=False)
+        cadence = next_poll_delay(Status(row["status"]), row["last_event_at"], now)
+        outcome = sql.PollOutcome(
+            row["tenant_id"], row["id"], now + cadence if cadence else None, 0, None, expire=False
+        )
         return outcome, found
 
     def _too_soon(self, row: asyncpg.Record, allowed_at: datetime) -> sql.PollOutcome:

@@ -89,56 +89,56 @@ async def register(conn: asyncpg.Connection, new: sql.NewShipment, now: datetime
     return to_response(row), created
 
 
-def estimated_delivery(row: asyncpg.Record, model_at: datetime | None) -> dict[str, Any]:
+def estimated_delivery(row: sql.ShipmentRow, model_at: datetime | None) -> dict[str, Any]:
     """Best estimate for an in-flight parcel: the carrier's, else the lane model's, else the shop's promise."""
-    if row["status"] in TERMINAL_STATUSES:
+    if row.status in TERMINAL_STATUSES:
         return {"at": None, "source": None}
-    if row["carrier_eta"] is not None:
-        return {"at": row["carrier_eta"], "source": "carrier"}
+    if row.carrier_eta is not None:
+        return {"at": row.carrier_eta, "source": "carrier"}
     if model_at is not None:
         return {"at": model_at, "source": "model"}
-    if row["promised_delivery_at"] is not None:
-        return {"at": row["promised_delivery_at"], "source": "promised"}
+    if row.promised_delivery_at is not None:
+        return {"at": row.promised_delivery_at, "source": "promised"}
     return {"at": None, "source": None}
 
 
-def needs_model(row: asyncpg.Record) -> bool:
-    return row["status"] not in TERMINAL_STATUSES and row["carrier_eta"] is None
+def needs_model(row: sql.ShipmentRow) -> bool:
+    return row.status not in TERMINAL_STATUSES and row.carrier_eta is None
 
 
-def to_response(row: asyncpg.Record, model_at: datetime | None = None) -> dict[str, Any]:
+def to_response(row: sql.ShipmentRow, model_at: datetime | None = None) -> dict[str, Any]:
     last_event = None
-    if row["last_event_at"] is not None:
+    if row.last_event_at is not None:
         last_event = {
-            "occurred_at": row["last_event_at"],
-            "status": row["last_event_status"],
-            "sub_status": row["last_event_sub_status"],
-            "description": row["last_event_description"],
-            "location": row["last_event_location"],
-            "carrier_code": row["last_event_code"],
-            "source": row["last_event_source"],
+            "occurred_at": row.last_event_at,
+            "status": row.last_event_status,
+            "sub_status": row.last_event_sub_status,
+            "description": row.last_event_description,
+            "location": row.last_event_location,
+            "carrier_code": row.last_event_code,
+            "source": row.last_event_source,
         }
     return {
-        "id": str(row["id"]),
-        "tenant": row["tenant_id"],
-        "carrier": row["carrier"],
-        "sub_carrier": row["sub_carrier"],
-        "tracking_number": row["tracking_number"],
-        "order_id": row["order_id"],
-        "status": row["status"],
-        "sub_status": row["sub_status"],
+        "id": str(row.id),
+        "tenant": row.tenant_id,
+        "carrier": row.carrier,
+        "sub_carrier": row.sub_carrier,
+        "tracking_number": row.tracking_number,
+        "order_id": row.order_id,
+        "status": row.status,
+        "sub_status": row.sub_status,
         "last_event": last_event,
         "estimated_delivery": estimated_delivery(row, model_at),
-        "promised_delivery_at": row["promised_delivery_at"],
-        "linked_shipment_id": str(row["linked_shipment_id"]) if row["linked_shipment_id"] else None,
-        "origin": row["origin"],
-        "destination": row["destination"],
-        "open_incidents": row["open_incidents"],
-        "buyer": row["buyer_masked"],
-        "metadata": row["metadata"],
-        "next_poll_at": row["next_poll_at"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        "promised_delivery_at": row.promised_delivery_at,
+        "linked_shipment_id": str(row.linked_shipment_id) if row.linked_shipment_id else None,
+        "origin": row.origin,
+        "destination": row.destination,
+        "open_incidents": row.open_incidents,
+        "buyer": row.buyer_masked,
+        "metadata": row.metadata,
+        "next_poll_at": row.next_poll_at,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
     }
 
 

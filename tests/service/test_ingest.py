@@ -22,7 +22,7 @@ async def _shipment(conn: asyncpg.Connection, number: str = "SBX-IN_TRANSIT-1") 
         "t1", "sandbox", number, None, None, None, None, None, None, None, None, None, None, {}
     )
     row, _ = await shipments_sql.insert_shipment(conn, new, T0)
-    return ShipmentRef("t1", row["id"], "sandbox")
+    return ShipmentRef("t1", row.id, "sandbox")
 
 
 def _event(hours: float, status: Status, code: str, desc: str = "", sub: SubStatus | None = None) -> CarrierEvent:

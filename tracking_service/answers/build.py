@@ -21,39 +21,40 @@ from tracking_service.answers.context import (
 from tracking_service.db import answers as answers_sql
 from tracking_service.db import claims as claims_sql
 from tracking_service.db import incidents as incidents_sql
+from tracking_service.db.shipments import ShipmentRow
 from tracking_service.estimates import Estimator, estimate_shipment
 from tracking_service.tenants import settings_of
 
 
-def last_event_of(row: Mapping[str, Any]) -> LastEvent | None:
-    if row["last_event_at"] is None:
+def last_event_of(row: ShipmentRow) -> LastEvent | None:
+    if row.last_event_at is None or row.last_event_status is None:
         return None
     return LastEvent(
-        occurred_at=row["last_event_at"],
-        status=row["last_event_status"],
-        sub_status=row["last_event_sub_status"],
-        description=row["last_event_description"] or "",
-        location=row["last_event_location"],
+        occurred_at=row.last_event_at,
+        status=row.last_event_status,
+        sub_status=row.last_event_sub_status,
+        description=row.last_event_description or "",
+        location=row.last_event_location,
     )
 
 
 async def build_context(
     conn: asyncpg.Connection | asyncpg.Pool,
-    shipment: Mapping[str, Any],
+    shipment: ShipmentRow,
     timezone: str,
     now: datetime,
     estimator: Estimator,
 ) -> AnswerContext:
     """The facts one shipment's answer may quote: last scan, ETA with source, lane, open incidents, and the
     return parcel the shop registered against it."""
-    returned = await answers_sql.return_of(conn, shipment["tenant_id"], shipment["id"])
+    returned = await answers_sql.return_of(conn, shipment.tenant_id, shipment.id)
     return_context = await _parcel_context(conn, returned, timezone, now, estimator, None) if returned else None
     return await _parcel_context(conn, shipment, timezone, now, estimator, return_context)
 
 
 async def _parcel_context(
     conn: asyncpg.Connection | asyncpg.Pool,
-    shipment: Mapping[str, Any],
+    shipment: ShipmentRow,
     timezone: str,
     now: datetime,
     estimator: Estimator,
@@ -62,25 +63,25 @@ async def _parcel_context(
     estimate = await estimate_shipment(estimator, conn, shipment)
     lane = estimate.lane
     eta = shipments.estimated_delivery(shipment, estimate.p50_at)
-    incidents = await incidents_sql.unresolved_for_shipment(conn, shipment["tenant_id"], shipment["id"])
-    claim = await claims_sql.active_claim(conn, shipment["tenant_id"], shipment["id"])
+    incidents = await incidents_sql.unresolved_for_shipment(conn, shipment.tenant_id, shipment.id)
+    claim = await claims_sql.active_claim(conn, shipment.tenant_id, shipment.id)
     last = last_event_of(shipment)
-    buyer = shipment["buyer_masked"] or {}
+    buyer = shipment.buyer_masked or {}
     return AnswerContext(
         now=now,
         timezone=timezone,
         buyer_name=buyer.get("name"),
-        carrier=shipment["carrier"],
-        sub_carrier=shipment["sub_carrier"],
-        tracking_number=shipment["tracking_number"],
-        status=shipment["status"],
-        sub_status=shipment["sub_status"],
+        carrier=shipment.carrier,
+        sub_carrier=shipment.sub_carrier,
+        tracking_number=shipment.tracking_number,
+        status=shipment.status,
+        sub_status=shipment.sub_status,
         last_event=last,
         estimate=Estimate(at=eta["at"], source=eta["source"]),
         lane=Lane(lane.p50_hours, lane.p90_hours, lane.samples) if lane else None,
         incidents=[OpenIncident(i["kind"], i["state"], i["opened_at"], i["facts"]) for i in incidents],
         claim=(ClaimInfo(claim["kind"], claim["state"], claim["deadline_at"], claim["past_window"]) if claim else None),
-        delivered_event=last if shipment["status"] == "delivered" else None,
+        delivered_event=last if shipment.status == "delivered" else None,
         return_shipment=return_context,
     )
 

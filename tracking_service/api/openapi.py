@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from schemas import api
 
@@ -124,7 +124,7 @@ ROUTES: list[
     ("post", "/v1/webhooks/carriers/{carrier}", "Carrier push (carrier's own signing)", False, None, None, 200, None),
 ]
 
-_MODELS = [
+_MODELS: list[type[BaseModel]] = [
     api.TenantCreate,
     api.Tenant,
     api.TenantSettings,
@@ -181,7 +181,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
 
 
 def build_openapi() -> dict[str, Any]:
-    _, defs = models_json_schema([(m, "validation") for m in _MODELS], ref_template="#/components/schemas/{model}")
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in _MODELS]
+    _, defs = models_json_schema(modes, ref_template="#/components/schemas/{model}")
     paths: dict[str, Any] = {}
     for method, path, summary, auth, body, query, status, response in ROUTES:
         op: dict[str, Any] = {"summary": summary, "responses": {}}

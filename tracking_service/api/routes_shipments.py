@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
 from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
@@ -12,11 +10,16 @@ from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
-from tracking_service.db import shipments as sql
-from tracking_service.pagination import by_id, page
+from tracking_service.pagination import page
 from tracking_service.services import services
-from tracking_service.usecases.shipments import find_shipment, refresh_shipment, register_shipment, shipment_view
-from tracking_service.usecases.tenancy import read_scope
+from tracking_service.usecases.shipments import (
+    find_shipment,
+    refresh_shipment,
+    register_shipment,
+    search_shipments,
+    shipment_events,
+    shipment_view,
+)
 
 routes = web.RouteTableDef()
 
@@ -39,20 +42,17 @@ async def get_shipment(request: web.Request) -> web.Response:
 
 
 @routes.get("/v1/shipments")
-async def search_shipments(request: web.Request) -> web.Response:
+async def search(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ShipmentSearch)
     svc = services(request)
-    scope = read_scope(principal, query.tenant)
-    filters: dict[str, Any] = {
+    filters = {
         name: getattr(query, name)
-        for name in ("tracking_number", "order_id", "status", "carrier", "incident")
+        for name in ("tracking_number", "order_id", "status", "carrier", "incident", "phone_last4")
         if getattr(query, name) is not None
     }
-    if query.phone_last4 is not None:
-        filters["phone_last4_hash"] = svc.vault.phone_last4_hash(query.phone_last4)
-    rows = await sql.search_shipments(svc.db, scope, filters, after_cursor(query.cursor), query.limit + 1)
-    data = page(rows, query.limit, lambda r: r, by_id("created_at"))
+    rows = await search_shipments(svc, principal, query.tenant, filters, after_cursor(query.cursor), query.limit + 1)
+    data = page(rows, query.limit, lambda r: r, lambda r: (r.created_at, r.id))
     data["items"] = [await shipment_view(svc, r) for r in data["items"]]
     return json_response(data)
 
@@ -65,7 +65,7 @@ async def list_events(request: web.Request) -> web.Response:
     svc = services(request)
     row = await find_shipment(svc, principal, shipment_id)
     after = after_cursor(query.cursor, bytes.fromhex)
-    rows = await sql.list_events(svc.db, row["tenant_id"], shipment_id, after, query.limit + 1)
+    rows = await shipment_events(svc, row, after, query.limit + 1)
     data = page(rows, query.limit, shipments.event_to_response, lambda r: (r["occurred_at"], r["dedupe_key"]))
     return json_response({"shipment_id": str(shipment_id), **data})
 

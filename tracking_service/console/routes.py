@@ -22,7 +22,6 @@ from tracking_service.answers.context import LOCALES, Intent
 from tracking_service.auth import Principal, find_principal
 from tracking_service.claims import TRANSITIONS
 from tracking_service.db import incidents as incidents_sql
-from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
@@ -32,7 +31,7 @@ from tracking_service.usecases.answers import answer_shipment, buyer_locale
 from tracking_service.usecases.claims import list_claims, move_claim
 from tracking_service.usecases.errors import Conflict, NotFound
 from tracking_service.usecases.incidents import Move, move_incident
-from tracking_service.usecases.shipments import find_shipment, shipment_view
+from tracking_service.usecases.shipments import find_shipment, search_shipments, shipment_events, shipment_view
 
 SESSION = "tracking_console"
 PRE = "tracking_console_pre"
@@ -137,10 +136,10 @@ async def search(request: web.Request) -> web.Response:
         found: dict[str, Any] = {}
         filters: list[dict[str, Any]] = [{"tracking_number": q.upper()}, {"tracking_number": q}, {"order_id": q}]
         if re.fullmatch(r"\d{4}", q):
-            filters.append({"phone_last4_hash": svc.vault.phone_last4_hash(q)})
+            filters.append({"phone_last4": q})
         for f in filters:
-            for row in await shipments_sql.search_shipments(svc.db, principal.scope, f, None, 50):
-                found[str(row["id"])] = row
+            for row in await search_shipments(svc, principal, None, f, None, 50):
+                found[str(row.id)] = row
         results = [await shipment_view(svc, row) for row in found.values()]
     return _render(
         "search.html",
@@ -166,7 +165,7 @@ async def shipment(request: web.Request) -> web.Response:
     asked = request.query.get("locale")
     locale = buyer_locale(row, asked if asked in LOCALES else None)
     answer = await answer_shipment(svc, row, Intent(intent), locale)
-    events = await shipments_sql.list_events(svc.db, row["tenant_id"], row["id"], None, 200)
+    events = await shipment_events(svc, row, None, 200)
     return _render(
         "shipment.html",
         agent=principal,

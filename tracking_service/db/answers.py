@@ -7,14 +7,14 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.shipments import SHIPMENT_COLUMNS
+from tracking_service.db.shipments import SHIPMENT_COLUMNS, ShipmentRow
 
 
 async def shipments_by_numbers(
     conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, numbers: list[str], order_ids: list[str]
-) -> list[asyncpg.Record]:
+) -> list[ShipmentRow]:
     """Shipments named in a buyer's message by tracking number or order id, tracking numbers first."""
-    rows: list[asyncpg.Record] = await conn.fetch(
+    rows = await conn.fetch(
         f"SELECT {SHIPMENT_COLUMNS} FROM shipments"
         " WHERE (tracking_number = ANY($1::text[]) OR order_id = ANY($3::text[]))"
         " AND ($2::text[] IS NULL OR tenant_id = ANY($2))"
@@ -23,20 +23,20 @@ async def shipments_by_numbers(
         tenants,
         order_ids,
     )
-    return rows
+    return [ShipmentRow.of(row) for row in rows]
 
 
 async def return_of(
     conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
-) -> asyncpg.Record | None:
+) -> ShipmentRow | None:
     """The newest return parcel registered against an outbound shipment."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE tenant_id = $1 AND linked_shipment_id = $2"
         " ORDER BY created_at DESC LIMIT 1",
         tenant_id,
         shipment_id,
     )
-    return row
+    return ShipmentRow.of(row) if row is not None else None
 
 
 async def log_question(

@@ -34,7 +34,7 @@ def embedded_dsn(data_dir: Path) -> str:
     path = (data_dir / "pg").resolve()
     if path not in _embedded:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _embedded[path] = pgserver.get_server(str(path), cleanup_mode="stop")
+        _embedded[path] = pgserver.get_server(str(path), cleanup_mode="stop")  # type: ignore[attr-defined]
         log.info("embedded postgresql started", extra={"data_dir": str(path)})
     uri: str = _embedded[path].get_uri()
     return uri

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import asyncpg
 
-from tracking_service.db.incidents import SNAPSHOT_COLUMNS
 from tracking_service.db.lanes import TRANSIT_HOURS, lane_upsert
+from tracking_service.db.shipments import RULE_COLUMNS, RULE_EXTRAS, RuleRow
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +49,7 @@ WITH input AS (
     WHERE s.tenant_id = n.tenant_id AND s.id = n.shipment_id
       AND old.tenant_id = s.tenant_id AND old.id = s.id
       AND (s.last_event_at IS NULL OR n.occurred_at > s.last_event_at)
-    RETURNING old.status AS old_status, {SNAPSHOT_COLUMNS}
+    RETURNING old.status AS old_status, {RULE_COLUMNS}
 ), arrived AS (
     SELECT tenant_id, carrier, origin, destination, {TRANSIT_HOURS} AS hours
     FROM moved
@@ -60,11 +58,7 @@ WITH input AS (
 ), lanes AS (
     {LANE_UPSERT}
 )
-SELECT c.inserted, m.*, t.settings,
-       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
-                 FROM incidents i
-                 WHERE i.tenant_id = m.tenant_id AND i.shipment_id = m.id AND i.state <> 'resolved'), '[]')
-           AS unresolved,
+SELECT c.inserted, m.*, {RULE_EXTRAS},
        -- Whether anyone listens for shipment.status_changed: only then is a notice enqueued (a second
        -- statement, tracking_service.notices), so ingest stays one round trip for everyone else.
        EXISTS (SELECT 1 FROM subscriptions sub
@@ -73,7 +67,8 @@ SELECT c.inserted, m.*, t.settings,
 FROM (SELECT count(*) AS inserted FROM inserted) c
 LEFT JOIN (moved m JOIN tenants t ON t.id = m.tenant_id) ON true
 """.format(
-    SNAPSHOT_COLUMNS=", ".join(f"s.{c}" for c in SNAPSHOT_COLUMNS),
+    RULE_COLUMNS=", ".join(f"s.{c}" for c in RULE_COLUMNS),
+    RULE_EXTRAS=RULE_EXTRAS.format(alias="m"),
     TRANSIT_HOURS=TRANSIT_HOURS.format(s="moved"),
     LANE_UPSERT=lane_upsert("arrived"),
 )
@@ -81,14 +76,14 @@ LEFT JOIN (moved m JOIN tenants t ON t.id = m.tenant_id) ON true
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
-    """A shipment whose newest event advanced; ``row`` is its incident snapshot after the move."""
+    """A shipment whose newest event advanced; ``row`` is what the incident rules read of it after the move."""
 
     tenant_id: str
     shipment_id: uuid.UUID
     old_status: str
     new_status: str
     sub_status: str | None
-    row: Mapping[str, Any]
+    row: RuleRow
     watched: bool = False  # a webhook subscription of the tenant wants shipment.status_changed
 
 
@@ -132,7 +127,9 @@ async def insert_events(
         now,
     )
     changes = [
-        StatusChange(r["tenant_id"], r["id"], r["old_status"], r["status"], r["sub_status"], r, r["status_watched"])
+        StatusChange(
+            r["tenant_id"], r["id"], r["old_status"], r["status"], r["sub_status"], RuleRow.of(r), r["status_watched"]
+        )
         for r in rows
         if r["id"] is not None
     ]

@@ -10,41 +10,15 @@ import asyncpg
 
 from schemas.vocabulary import IncidentKind
 from tracking_service.db.keyset import Listing
+from tracking_service.db.shipments import RULE_COLUMNS, RULE_EXTRAS, RuleRow
 
 INCIDENT_COLUMNS = """
     i.tenant_id, i.id, i.shipment_id, i.carrier, i.kind, i.state, i.facts, i.opened_at, i.detect_seconds,
     i.acknowledged_at, i.acknowledged_by, i.resolved_at, i.resolved_by, i.resolution, i.note
 """
 
-# What the incident rules read of a shipment (plus its tenant's settings and unresolved incidents).
-SNAPSHOT_COLUMNS = (
-    "tenant_id",
-    "id",
-    "carrier",
-    "tracking_number",
-    "order_id",
-    "status",
-    "sub_status",
-    "created_at",
-    "last_event_at",
-    "last_event_description",
-    "last_event_location",
-    "last_event_code",
-    "promised_delivery_at",
-    "carrier_eta",
-    "delivered_at",
-    "picked_up_at",
-    "origin",
-    "destination",
-    "sweep_at",
-)
-
 SNAPSHOT_SQL = f"""
-SELECT {", ".join("s." + c for c in SNAPSHOT_COLUMNS)}, t.settings,
-       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
-                 FROM incidents i
-                 WHERE i.tenant_id = s.tenant_id AND i.shipment_id = s.id AND i.state <> 'resolved'), '[]')
-           AS unresolved
+SELECT {", ".join("s." + c for c in RULE_COLUMNS)}, {RULE_EXTRAS.format(alias="s")}
 FROM shipments s
 JOIN tenants t ON t.id = s.tenant_id
 JOIN unnest($1::text[], $2::uuid[]) AS k(tenant_id, id) ON s.tenant_id = k.tenant_id AND s.id = k.id
@@ -69,9 +43,9 @@ KINDS = tuple(kind.value for kind in IncidentKind)
 LIST_FILTERS = {"state": "i.state = ${}", "kind": "i.kind = ${}", "carrier": "i.carrier = ${}"}
 
 
-async def load_snapshots(conn: asyncpg.Connection, keys: list[tuple[str, uuid.UUID]]) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(SNAPSHOT_SQL, [k[0] for k in keys], [k[1] for k in keys])
-    return rows
+async def load_snapshots(conn: asyncpg.Connection, keys: list[tuple[str, uuid.UUID]]) -> list[RuleRow]:
+    rows = await conn.fetch(SNAPSHOT_SQL, [k[0] for k in keys], [k[1] for k in keys])
+    return [RuleRow.of(row) for row in rows]
 
 
 async def claim_sweep(

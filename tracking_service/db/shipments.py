@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,87 @@ SHIPMENT_COLUMNS = """
      WHERE i.tenant_id = shipments.tenant_id AND i.shipment_id = shipments.id AND i.state <> 'resolved')
         AS open_incidents
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRow:
+    """A shipment as ``SHIPMENT_COLUMNS`` reads it: what every entry point shows and answers from."""
+
+    tenant_id: str
+    id: uuid.UUID
+    carrier: str
+    tracking_number: str
+    sub_carrier: str | None
+    order_id: str | None
+    status: str
+    sub_status: str | None
+    last_event_at: datetime | None
+    last_event_status: str | None
+    last_event_sub_status: str | None
+    last_event_description: str | None
+    last_event_location: str | None
+    last_event_code: str | None
+    last_event_source: str | None
+    carrier_eta: datetime | None
+    promised_delivery_at: datetime | None
+    linked_shipment_id: uuid.UUID | None
+    origin: dict[str, Any] | None
+    destination: dict[str, Any] | None
+    buyer_masked: dict[str, Any] | None
+    metadata: dict[str, Any]
+    next_poll_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    picked_up_at: datetime | None
+    delivered_at: datetime | None
+    open_incidents: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, record: asyncpg.Record) -> ShipmentRow:
+        return cls(**dict(record))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """What the incident rules read of a shipment (``RULE_COLUMNS``), its tenant's settings and the kinds
+    of its unresolved incidents; read by the sweep and returned by event ingest."""
+
+    tenant_id: str
+    id: uuid.UUID
+    carrier: str
+    tracking_number: str
+    order_id: str | None
+    status: str
+    sub_status: str | None
+    created_at: datetime
+    last_event_at: datetime | None
+    last_event_description: str | None
+    last_event_location: str | None
+    last_event_code: str | None
+    promised_delivery_at: datetime | None
+    carrier_eta: datetime | None
+    delivered_at: datetime | None
+    picked_up_at: datetime | None
+    origin: dict[str, Any] | None
+    destination: dict[str, Any] | None
+    sweep_at: datetime | None
+    settings: dict[str, Any] | None
+    unresolved: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, record: asyncpg.Record) -> RuleRow:
+        return cls(**{name: record[name] for name in RULE_FIELDS})
+
+
+RULE_FIELDS = tuple(f.name for f in fields(RuleRow))
+# The shipment columns of a RuleRow (the rest come from the tenant and its incidents).
+RULE_COLUMNS = RULE_FIELDS[: RULE_FIELDS.index("sweep_at") + 1]
+# A RuleRow's tenant settings and unresolved incidents, for a query that names the shipment ``alias``.
+RULE_EXTRAS = """t.settings,
+       COALESCE((SELECT json_agg(json_build_object('id', i.id, 'kind', i.kind))
+                 FROM incidents i
+                 WHERE i.tenant_id = {alias}.tenant_id AND i.shipment_id = {alias}.id AND i.state <> 'resolved'), '[]')
+           AS unresolved"""
 
 # The only filters search accepts, each with its SQL; values are always parameters.
 SEARCH_FILTERS: dict[str, str] = {
@@ -59,7 +140,7 @@ class NewShipment:
     subscribe: bool = False  # the carrier pushes: the subscription job subscribes it (push_state pending)
 
 
-async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[asyncpg.Record, bool]:
+async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[ShipmentRow, bool]:
     """Insert, or return the existing row for (tenant, carrier, number); the flag says "created"."""
     row = await conn.fetchrow(
         f"""
@@ -93,7 +174,7 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         new.subscribe,
     )
     if row is not None:
-        return row, True
+        return ShipmentRow.of(row), True
     existing = await conn.fetchrow(
         f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE tenant_id = $1 AND carrier = $2 AND tracking_number = $3",
         new.tenant_id,
@@ -101,19 +182,19 @@ async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datet
         new.tracking_number,
     )
     assert existing is not None
-    return existing, False
+    return ShipmentRow.of(existing), False
 
 
 async def get_shipment(
     conn: asyncpg.Connection | asyncpg.Pool, shipment_id: uuid.UUID, tenants: list[str] | None
-) -> asyncpg.Record | None:
+) -> ShipmentRow | None:
     """The shipment if it belongs to one of ``tenants`` (None = every tenant)."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE id = $1 AND ($2::text[] IS NULL OR tenant_id = ANY($2))",
         shipment_id,
         tenants,
     )
-    return row
+    return ShipmentRow.of(row) if row is not None else None
 
 
 SEARCH = Listing(f"SELECT {SHIPMENT_COLUMNS} FROM shipments", "tenant_id", ("created_at", "id"), SEARCH_FILTERS)
@@ -131,9 +212,9 @@ async def search_shipments(
     filters: dict[str, Any],
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> list[asyncpg.Record]:
+) -> list[ShipmentRow]:
     """Shipments matching every filter, newest first, keyset-paginated after ``after``."""
-    return await SEARCH.fetch(conn, tenants, filters, after, limit)
+    return [ShipmentRow.of(row) for row in await SEARCH.fetch(conn, tenants, filters, after, limit)]
 
 
 async def list_events(

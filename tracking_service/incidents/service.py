@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from schemas.api import Thresholds
 from tracking_service import metrics, notices
 from tracking_service.db import incidents as sql
 from tracking_service.db.events import StatusChange
+from tracking_service.db.shipments import RuleRow, ShipmentRow
 from tracking_service.estimates import Estimator, estimate_shipment
 from tracking_service.incidents.rules import MANUAL_ONLY, Kind, Snapshot, evaluate, resolution_facts
 from tracking_service.tenants import settings_of
@@ -31,26 +32,26 @@ class IncidentChanges:
     resolved: list[asyncpg.Record] = field(default_factory=list)
 
 
-async def _snapshot(row: Mapping[str, Any], conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
+async def _snapshot(row: RuleRow, conn: asyncpg.Connection, estimator: Estimator) -> Snapshot:
     p90_at = None
-    needs_lane = row["status"] != Status.PENDING and row["status"] not in TERMINAL_STATUSES
-    if needs_lane and row["promised_delivery_at"] is None and row["carrier_eta"] is None:
+    needs_lane = row.status != Status.PENDING and row.status not in TERMINAL_STATUSES
+    if needs_lane and row.promised_delivery_at is None and row.carrier_eta is None:
         p90_at = (await estimate_shipment(estimator, conn, row)).p90_at
     return Snapshot(
-        carrier=row["carrier"],
-        status=row["status"],
-        sub_status=row["sub_status"],
-        created_at=row["created_at"],
-        last_event_at=row["last_event_at"],
-        last_event_description=row["last_event_description"],
-        last_event_location=row["last_event_location"],
-        last_event_code=row["last_event_code"],
-        promised_delivery_at=row["promised_delivery_at"],
-        carrier_eta=row["carrier_eta"],
+        carrier=row.carrier,
+        status=row.status,
+        sub_status=row.sub_status,
+        created_at=row.created_at,
+        last_event_at=row.last_event_at,
+        last_event_description=row.last_event_description,
+        last_event_location=row.last_event_location,
+        last_event_code=row.last_event_code,
+        promised_delivery_at=row.promised_delivery_at,
+        carrier_eta=row.carrier_eta,
         lane_p90_at=p90_at,
-        delivered_at=row["delivered_at"],
-        origin_country=(row["origin"] or {}).get("country"),
-        destination_country=(row["destination"] or {}).get("country"),
+        delivered_at=row.delivered_at,
+        origin_country=(row.origin or {}).get("country"),
+        destination_country=(row.destination or {}).get("country"),
     )
 
 
@@ -91,25 +92,23 @@ async def evaluate_shipments(
     return await write_decisions(conn, decisions, decisions.checks, now)
 
 
-async def decide(
-    conn: asyncpg.Connection, rows: Sequence[Mapping[str, Any]], now: datetime, estimator: Estimator
-) -> Decisions:
+async def decide(conn: asyncpg.Connection, rows: Sequence[RuleRow], now: datetime, estimator: Estimator) -> Decisions:
     """Run the rules over snapshot rows: incidents to open, to auto-resolve, and the next check times."""
     decisions = Decisions()
     thresholds: dict[str, Thresholds] = {}
     for row in rows:
         snap = await _snapshot(row, conn, estimator)
-        if row["tenant_id"] not in thresholds:
-            thresholds[row["tenant_id"]] = settings_of(row["settings"]).thresholds
-        result = evaluate(snap, thresholds[row["tenant_id"]], now)
-        unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row["unresolved"]}
+        if row.tenant_id not in thresholds:
+            thresholds[row.tenant_id] = settings_of(row.settings).thresholds
+        result = evaluate(snap, thresholds[row.tenant_id], now)
+        unresolved = {Kind(i["kind"]): uuid.UUID(str(i["id"])) for i in row.unresolved}
         for kind, finding in result.findings.items():
             if kind not in unresolved:
                 decisions.to_open.append(
                     {
-                        "tenant_id": row["tenant_id"],
-                        "shipment_id": row["id"],
-                        "carrier": row["carrier"],
+                        "tenant_id": row.tenant_id,
+                        "shipment_id": row.id,
+                        "carrier": row.carrier,
                         "kind": kind.value,
                         "facts": finding.facts,
                         "opened_at": now,
@@ -118,8 +117,8 @@ async def decide(
                 )
         for kind, incident_id in unresolved.items():
             if kind not in result.findings and kind not in MANUAL_ONLY:
-                decisions.to_resolve.append((row["tenant_id"], incident_id, resolution_facts(kind, snap)))
-        decisions.checks.append(PlannedCheck(row["tenant_id"], row["id"], row["sweep_at"], result.next_check))
+                decisions.to_resolve.append((row.tenant_id, incident_id, resolution_facts(kind, snap)))
+        decisions.checks.append(PlannedCheck(row.tenant_id, row.id, row.sweep_at, result.next_check))
     return decisions
 
 
@@ -172,22 +171,22 @@ async def sweep_once(
         return changes
 
 
-def dispute_facts(shipment: Mapping[str, Any], reported_by: str) -> dict[str, Any]:
+def dispute_facts(shipment: ShipmentRow, reported_by: str) -> dict[str, Any]:
     """What a ``delivery_disputed`` incident records: the delivery scan the buyer disputes, and who said so."""
     return {
-        "carrier": shipment["carrier"],
-        "status": shipment["status"],
-        "sub_status": shipment["sub_status"],
-        "delivered_at": shipment["last_event_at"].isoformat() if shipment["last_event_at"] else None,
-        "delivery_location": shipment["last_event_location"],
-        "delivery_description": shipment["last_event_description"],
-        "carrier_code": shipment["last_event_code"],
+        "carrier": shipment.carrier,
+        "status": shipment.status,
+        "sub_status": shipment.sub_status,
+        "delivered_at": shipment.last_event_at.isoformat() if shipment.last_event_at else None,
+        "delivery_location": shipment.last_event_location,
+        "delivery_description": shipment.last_event_description,
+        "carrier_code": shipment.last_event_code,
         "reported_by": reported_by,
     }
 
 
 async def open_dispute(
-    conn: asyncpg.Connection, shipment: Mapping[str, Any], reported_by: str, now: datetime
+    conn: asyncpg.Connection, shipment: ShipmentRow, reported_by: str, now: datetime
 ) -> IncidentChanges:
     """A buyer or agent says a delivered parcel never arrived: open ``delivery_disputed`` (once) with notices."""
     facts = dispute_facts(shipment, reported_by)
@@ -197,9 +196,9 @@ async def open_dispute(
                 conn,
                 [
                     {
-                        "tenant_id": shipment["tenant_id"],
-                        "shipment_id": shipment["id"],
-                        "carrier": shipment["carrier"],
+                        "tenant_id": shipment.tenant_id,
+                        "shipment_id": shipment.id,
+                        "carrier": shipment.carrier,
                         "kind": Kind.DELIVERY_DISPUTED.value,
                         "facts": facts,
                         "opened_at": now,

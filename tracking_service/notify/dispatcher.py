@@ -198,7 +198,7 @@ class Dispatcher:
             raise DeliveryFailed("webhook: subscription deleted", permanent=True)
         await deliver_webhook(self.client, sub["url"], sub["secret"], str(row["id"]), row["payload"])
 
-    async def _shipment(self, row: asyncpg.Record) -> asyncpg.Record:
+    async def _shipment(self, row: asyncpg.Record) -> shipments_sql.ShipmentRow:
         shipment = await shipments_sql.get_shipment(self.pool, row["shipment_id"], [row["tenant_id"]])
         if shipment is None:
             raise DeliveryFailed("shipment no longer exists", permanent=True)
@@ -253,8 +253,8 @@ class Dispatcher:
             msg_id=str(row["id"]),
             tenant_id=row["tenant_id"],
             shipment_id=row["shipment_id"],
-            subject=f"{data.get('kind', 'incident')}: {shipment['tracking_number']}"
-            + (f" (order {shipment['order_id']})" if shipment["order_id"] else ""),
+            subject=f"{data.get('kind', 'incident')}: {shipment.tracking_number}"
+            + (f" (order {shipment.order_id})" if shipment.order_id else ""),
             body=desk_body(row["payload"], answer),
             payload={
                 **row["payload"],

@@ -11,6 +11,7 @@ import asyncpg
 from tracking_service.answers.build import build_context
 from tracking_service.answers.context import Answer, Intent
 from tracking_service.answers.render import prepare_answer
+from tracking_service.db.shipments import ShipmentRow
 from tracking_service.estimates import Estimator
 
 # Which prepared answer fits a proactive notice about each incident kind.
@@ -33,7 +34,7 @@ def intent_for(kind: str | None) -> Intent:
 
 async def notice_answer(
     conn: asyncpg.Pool,
-    shipment: Mapping[str, Any],
+    shipment: ShipmentRow,
     tenant: Mapping[str, Any],
     kind: str | None,
     locale: str,

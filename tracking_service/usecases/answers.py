@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from tracking_service.answers.text import detect_script
 from tracking_service.auth import Principal
 from tracking_service.db import answers as sql
 from tracking_service.db import tenants as tenants_sql
+from tracking_service.db.shipments import ShipmentRow
 from tracking_service.incidents.service import open_dispute
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Invalid, NotFound
@@ -24,16 +25,16 @@ from tracking_service.usecases.shipments import find_shipment, shipment_view
 DEFAULT_LOCALE = "zh-Hans"
 
 
-def buyer_locale(shipment: Mapping[str, Any], asked: str | None) -> str:
+def buyer_locale(shipment: ShipmentRow, asked: str | None) -> str:
     """The locale asked for, else the buyer's, else the default."""
-    return asked or (shipment["buyer_masked"] or {}).get("locale") or DEFAULT_LOCALE
+    return asked or (shipment.buyer_masked or {}).get("locale") or DEFAULT_LOCALE
 
 
-async def answer_shipment(svc: Services, shipment: Mapping[str, Any], intent: Intent, locale: str) -> Answer:
+async def answer_shipment(svc: Services, shipment: ShipmentRow, intent: Intent, locale: str) -> Answer:
     """The prepared answer to ``intent`` about one shipment, in the shop's time zone."""
-    tenant = await tenants_sql.get_tenant(svc.db, shipment["tenant_id"])
+    tenant = await tenants_sql.get_tenant(svc.db, shipment.tenant_id)
     if tenant is None:
-        raise NotFound(f"tenant {shipment['tenant_id']!r}")
+        raise NotFound(f"tenant {shipment.tenant_id!r}")
     context = await build_context(svc.db, shipment, tenant["timezone"], svc.clock.now(), svc.estimator)
     return prepare_answer(context, intent, locale)
 
@@ -56,13 +57,13 @@ class MessageAnswer:
     dispute_opened: bool  # the message reported a delivered parcel as not received, and that opened an incident
 
 
-def _answer_tenant(principal: Principal, named: str | None, found: Sequence[Mapping[str, Any]]) -> str:
+def _answer_tenant(principal: Principal, named: str | None, found: Sequence[ShipmentRow]) -> str:
     if named is not None:
         if not principal.can_see(named):
             raise NotFound(f"tenant {named!r}")
         return named
     if found:
-        return str(found[0]["tenant_id"])
+        return found[0].tenant_id
     if principal.tenants is not None and len(principal.tenants) == 1:
         return principal.tenants[0]
     raise Invalid("this key spans several tenants: name `tenant`", "tenant", "missing", "required for this key")
@@ -89,7 +90,7 @@ async def answer_message(
     disputed = False
     if shipment is not None:
         answer = await answer_shipment(svc, shipment, intent, locale)
-        if intent is Intent.NOT_RECEIVED and shipment["status"] == "delivered":
+        if intent is Intent.NOT_RECEIVED and shipment.status == "delivered":
             async with svc.db.acquire() as conn:
                 disputed = bool((await open_dispute(conn, shipment, "buyer_message", svc.clock.now())).opened)
     else:
@@ -98,9 +99,7 @@ async def answer_message(
             raise NotFound(f"tenant {tenant_id!r}")
         context = await presale_context(svc.db, shop, svc.enabled_carriers, svc.clock.now(), svc.estimator)
         answer = prepare_answer(context, intent, locale)
-    await sql.log_question(
-        svc.db, tenant_id, intent.value, locale, shipment["id"] if shipment else None, svc.clock.now()
-    )
+    await sql.log_question(svc.db, tenant_id, intent.value, locale, shipment.id if shipment else None, svc.clock.now())
     return MessageAnswer(
         answer=answer,
         script=script,

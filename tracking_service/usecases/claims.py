@@ -23,16 +23,14 @@ async def open_claim(svc: Services, principal: Principal, body: ClaimCreate) -> 
         shipment = await shipments_sql.get_shipment(conn, body.shipment_id, principal.scope)
         if shipment is None:
             raise NotFound("shipment")
-        deadline = claim_deadline(kind, shipment["carrier"], shipment, svc.settings.claims.windows, now)
+        deadline = claim_deadline(kind, shipment.carrier, shipment, svc.settings.claims.windows, now)
         row = await sql.insert_claim(
             conn,
             {
-                "tenant_id": shipment["tenant_id"],
-                "shipment_id": shipment["id"],
-                "incident_id": await sql.matching_incident(
-                    conn, shipment["tenant_id"], shipment["id"], INCIDENT_KIND[kind]
-                ),
-                "carrier": shipment["carrier"],
+                "tenant_id": shipment.tenant_id,
+                "shipment_id": shipment.id,
+                "incident_id": await sql.matching_incident(conn, shipment.tenant_id, shipment.id, INCIDENT_KIND[kind]),
+                "carrier": shipment.carrier,
                 "kind": kind,
                 "description": body.description,
                 "amount_value": body.amount.value if body.amount else None,

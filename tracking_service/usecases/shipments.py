@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -19,23 +20,46 @@ from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import estimate_shipment
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, Invalid, NotFound
-from tracking_service.usecases.tenancy import write_tenant
+from tracking_service.usecases.tenancy import read_scope, write_tenant
 
 REFRESH_WAIT_STEPS = 50  # x 0.1 s
 
 
-async def shipment_view(svc: Services, row: Mapping[str, Any]) -> dict[str, Any]:
+async def shipment_view(svc: Services, row: sql.ShipmentRow) -> dict[str, Any]:
     """The shipment as every entry point shows it, with the lane model's ETA where the carrier gives none."""
     model_at = (await estimate_shipment(svc.estimator, svc.db, row)).p50_at if shipments.needs_model(row) else None
     return shipments.to_response(row, model_at)
 
 
-async def find_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> asyncpg.Record:
+async def find_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> sql.ShipmentRow:
     """The caller's shipment, or NotFound (another tenant's shipment is no shipment)."""
     row = await sql.get_shipment(svc.db, shipment_id, principal.scope)
     if row is None:
         raise NotFound("shipment")
     return row
+
+
+async def search_shipments(
+    svc: Services,
+    principal: Principal,
+    tenant: str | None,
+    filters: Mapping[str, Any],
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[sql.ShipmentRow]:
+    """The caller's shipments matching every filter (``phone_last4`` is matched by its keyed hash), newest
+    first."""
+    where = {name: value for name, value in filters.items() if name != "phone_last4"}
+    if filters.get("phone_last4") is not None:
+        where["phone_last4_hash"] = svc.vault.phone_last4_hash(filters["phone_last4"])
+    return await sql.search_shipments(svc.db, read_scope(principal, tenant), where, after, limit)
+
+
+async def shipment_events(
+    svc: Services, shipment: sql.ShipmentRow, after: tuple[datetime, bytes] | None, limit: int
+) -> list[asyncpg.Record]:
+    """The shipment's timeline, newest first."""
+    return await sql.list_events(svc.db, shipment.tenant_id, shipment.id, after, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +92,8 @@ async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uui
     """Poll the carrier now (within its budgets) and answer the shipment with what the refresh did."""
     row = await find_shipment(svc, principal, shipment_id)
     assert svc.poller is not None
-    report = await svc.poller.refresh(row["tenant_id"], shipment_id)
-    if report is None and not await _wait_for_lease(svc.db, row["tenant_id"], shipment_id):
+    report = await svc.poller.refresh(row.tenant_id, shipment_id)
+    if report is None and not await _wait_for_lease(svc.db, row.tenant_id, shipment_id):
         raise Conflict("a poll of this shipment is already in progress; try again shortly")
     row = await find_shipment(svc, principal, shipment_id)
     data = await shipment_view(svc, row)
@@ -77,7 +101,7 @@ async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uui
         data["refresh"] = {"polled_by": "another worker"}
     elif report.skipped_min_interval:
         # The carrier's per-number budget (Kuaidi100: 30 min) says not yet: the stored state is the answer.
-        data["refresh"] = {"skipped": "min_interval", "next_poll_at": row["next_poll_at"]}
+        data["refresh"] = {"skipped": "min_interval", "next_poll_at": row.next_poll_at}
     else:
         data["refresh"] = {
             "events_received": report.events_received,
