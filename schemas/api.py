@@ -7,14 +7,27 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from schemas.status import Status, SubStatus
 from schemas.vocabulary import ANSWERABLE_INTENTS, IncidentKind, IncidentState, Intent, Locale
 
 TRACKING_NUMBER_MAX = 64
 TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}: not an IANA time zone") from exc
+    return name
+
+
+# An IANA time zone name (``Asia/Shanghai``), checked against the zone database.
+TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
 
 
 class Strict(BaseModel):
@@ -32,7 +45,7 @@ class Role(StrEnum):
 class TenantCreate(Strict):
     id: str = Field(pattern=TENANT_ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
-    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    timezone: TimeZoneName = "Asia/Shanghai"
     locale: Locale = Locale.ZH_HANS
 
 
@@ -350,4 +363,4 @@ class StatsQuery(Strict):
     from_: datetime | None = Field(default=None, alias="from")
     to: datetime | None = None
     tenant: str | None = Field(default=None, max_length=63)
-    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    timezone: TimeZoneName = "Asia/Shanghai"

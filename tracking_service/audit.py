@@ -10,6 +10,8 @@ from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import columns
+
 log = logging.getLogger(__name__)
 
 
@@ -53,13 +55,7 @@ class AuditLog:
             SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[],
                                  $7::timestamptz[])
             """,
-            [e.tenant_id for e in entries],
-            [e.key_id for e in entries],
-            [e.action for e in entries],
-            [e.object_type for e in entries],
-            [e.object_id for e in entries],
-            [e.status for e in entries],
-            [e.at for e in entries],
+            *columns(entries, "tenant_id", "key_id", "action", "object_type", "object_id", "status", "at"),
         )
 
     async def run(self) -> None:

@@ -19,7 +19,6 @@ from tracking_service.db import tenants as tenants_sql
 from tracking_service.pagination import by_id, page
 from tracking_service.pii import seal_credentials
 from tracking_service.services import services
-from tracking_service.timezones import is_valid_timezone
 
 routes = web.RouteTableDef()
 
@@ -28,13 +27,6 @@ routes = web.RouteTableDef()
 async def create_tenant(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     body = await read_body(request, TenantCreate)
-    if not is_valid_timezone(body.timezone):
-        raise Problem(
-            422,
-            "Validation Failed",
-            f"unknown time zone {body.timezone!r}",
-            [{"loc": ["body", "timezone"], "msg": "not an IANA time zone", "type": "value_error"}],
-        )
     svc = services(request)
     async with svc.db.acquire() as conn:
         row = await tenants_sql.insert_tenant(

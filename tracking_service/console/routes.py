@@ -9,6 +9,7 @@ import hmac
 import re
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,6 @@ from aiohttp import web
 from tracking_service.answers.context import LOCALES, Intent
 from tracking_service.auth import Principal, find_principal
 from tracking_service.claims import TRANSITIONS
-from tracking_service.db import incidents as incidents_sql
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
@@ -30,7 +30,7 @@ from tracking_service.shipments import event_to_response
 from tracking_service.usecases.answers import answer_shipment, buyer_locale
 from tracking_service.usecases.claims import list_claims, move_claim
 from tracking_service.usecases.errors import Conflict, NotFound
-from tracking_service.usecases.incidents import Move, move_incident
+from tracking_service.usecases.incidents import Move, incident_queue, move_incident
 from tracking_service.usecases.shipments import find_shipment, search_shipments, shipment_events, shipment_view
 
 SESSION = "tracking_console"
@@ -187,7 +187,7 @@ async def incidents(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     status = request.query.get("status", "open")
     status = status if status in ("open", "acknowledged", "resolved") else "open"
-    rows = await incidents_sql.list_incidents(services(request).db, principal.scope, {"state": status}, None, 200)
+    rows = await incident_queue(services(request), principal, None, {"state": status}, None, 200)
     return _render(
         "incidents.html",
         agent=principal,
@@ -200,19 +200,30 @@ async def incidents(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/console/incidents/{incident_id}/{action:acknowledge|resolve}")
-async def incident_action(request: web.Request) -> web.Response:
+# A form that moves one incident or claim: done → back to its list; refused → the list with the reason.
+Act = Callable[[Services, Principal, uuid.UUID, Mapping[str, str]], Awaitable[object]]
+
+
+async def _form_move(request: web.Request, listing: str, what: str, act: Act) -> web.Response:
     principal, csrf = await _require(request)
     form = await _post_form(request, csrf)
-    move = Move.ACKNOWLEDGE if request.match_info["action"] == "acknowledge" else Move.RESOLVE
     try:
-        incident_id = uuid.UUID(request.match_info["incident_id"])
-        await move_incident(services(request), principal, incident_id, move, form.get("note") or None)
+        await act(services(request), principal, uuid.UUID(request.match_info[f"{what}_id"]), form)
     except (ValueError, NotFound) as exc:
-        raise web.HTTPNotFound(text="no such incident") from exc
+        raise web.HTTPNotFound(text=f"no such {what}") from exc
     except Conflict as exc:
-        raise web.HTTPSeeOther("/console/incidents?" + urlencode({"e": str(exc)})) from exc
-    raise web.HTTPSeeOther("/console/incidents")
+        raise web.HTTPSeeOther(f"/console/{listing}?" + urlencode({"e": str(exc)})) from exc
+    raise web.HTTPSeeOther(f"/console/{listing}")
+
+
+@routes.post("/console/incidents/{incident_id}/{action:acknowledge|resolve}")
+async def incident_action(request: web.Request) -> web.Response:
+    move = Move.ACKNOWLEDGE if request.match_info["action"] == "acknowledge" else Move.RESOLVE
+
+    async def act(svc: Services, principal: Principal, incident_id: uuid.UUID, form: Mapping[str, str]) -> object:
+        return await move_incident(svc, principal, incident_id, move, form.get("note") or None)
+
+    return await _form_move(request, "incidents", "incident", act)
 
 
 @routes.get("/console/claims")
@@ -232,16 +243,10 @@ async def claims(request: web.Request) -> web.Response:
 
 @routes.post("/console/claims/{claim_id}/transition")
 async def claim_transition(request: web.Request) -> web.Response:
-    principal, csrf = await _require(request)
-    form = await _post_form(request, csrf)
-    try:
-        claim_id = uuid.UUID(request.match_info["claim_id"])
-        await move_claim(services(request), principal, claim_id, form.get("to", ""), form.get("note") or None)
-    except (ValueError, NotFound) as exc:
-        raise web.HTTPNotFound(text="no such claim") from exc
-    except Conflict as exc:
-        raise web.HTTPSeeOther("/console/claims?" + urlencode({"e": str(exc)})) from exc
-    raise web.HTTPSeeOther("/console/claims")
+    async def act(svc: Services, principal: Principal, claim_id: uuid.UUID, form: Mapping[str, str]) -> object:
+        return await move_claim(svc, principal, claim_id, form.get("to", ""), form.get("note") or None)
+
+    return await _form_move(request, "claims", "claim", act)
 
 
 @routes.get("/console/stats")

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL
+from tracking_service.db.core import TERMINAL_SQL, columns
 
 CLAIM_SQL = f"""
 WITH due AS (
@@ -71,10 +71,7 @@ async def release(
         return
     await conn.execute(
         RELEASE_SQL,
-        [o.tenant_id for o in outcomes],
-        [o.shipment_id for o in outcomes],
-        [o.error for o in outcomes],
-        [o.due_at for o in outcomes],
+        *columns(outcomes, "tenant_id", "shipment_id", "error", "due_at"),
         now,
         safety_net_seconds,
     )

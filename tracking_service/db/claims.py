@@ -136,14 +136,3 @@ async def matching_incident(
 CLAIMS = Listing(
     f"SELECT {CLAIM_COLUMNS} FROM claims c", "c.tenant_id", ("c.created_at", "c.id"), {"state": "c.state = ${}"}
 )
-
-
-async def list_claims(
-    conn: asyncpg.Connection | asyncpg.Pool,
-    tenants: list[str] | None,
-    filters: dict[str, Any],
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
-    """Claims, newest first, keyset-paginated."""
-    return await CLAIMS.fetch(conn, tenants, filters, after, limit)

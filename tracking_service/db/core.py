@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,16 @@ def embedded_dsn(data_dir: Path) -> str:
 
 def resolve_dsn(database_url: str | None, data_dir: Path) -> str:
     return database_url or embedded_dsn(data_dir)
+
+
+def columns(items: Sequence[Any], *fields: str | int) -> list[list[Any]]:
+    """The items column by column, as ``unnest($1::text[], …)`` takes them. A field names an attribute of
+    an object, a key of a mapping, or a position in a tuple."""
+
+    def get(item: Any, name: str | int) -> Any:
+        return item[name] if isinstance(name, int) or isinstance(item, Mapping) else getattr(item, name)
+
+    return [[get(item, name) for item in items] for name in fields]
 
 
 def encode_json(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from schemas.vocabulary import IncidentKind
+from tracking_service.db.core import columns
 from tracking_service.db.keyset import Listing
 from tracking_service.db.shipments import RULE_COLUMNS, RULE_EXTRAS, RuleRow
 
@@ -37,6 +38,9 @@ FROM due WHERE s.tenant_id = due.tenant_id AND s.id = due.id
 RETURNING s.tenant_id, s.id
 """
 
+# The columns an opened incident is written with, in the order of the insert's unnest.
+INCIDENT_INSERT = ("tenant_id", "id", "shipment_id", "carrier", "kind", "facts", "opened_at", "detect_seconds")
+
 KINDS = tuple(kind.value for kind in IncidentKind)
 
 # The filters the incident queue accepts; values are always parameters.
@@ -44,7 +48,7 @@ LIST_FILTERS = {"state": "i.state = ${}", "kind": "i.kind = ${}", "carrier": "i.
 
 
 async def load_snapshots(conn: asyncpg.Connection, keys: list[tuple[str, uuid.UUID]]) -> list[RuleRow]:
-    rows = await conn.fetch(SNAPSHOT_SQL, [k[0] for k in keys], [k[1] for k in keys])
+    rows = await conn.fetch(SNAPSHOT_SQL, *columns(keys, 0, 1))
     return [RuleRow.of(row) for row in rows]
 
 
@@ -62,20 +66,13 @@ async def insert_incidents(conn: asyncpg.Connection, rows: list[dict[str, Any]])
         return []
     inserted: list[asyncpg.Record] = await conn.fetch(
         f"""
-        INSERT INTO incidents AS i (tenant_id, id, shipment_id, carrier, kind, facts, opened_at, detect_seconds)
+        INSERT INTO incidents AS i ({", ".join(INCIDENT_INSERT)})
         SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[],
                              $7::timestamptz[], $8::float8[])
         ON CONFLICT (tenant_id, shipment_id, kind) WHERE state <> 'resolved' DO NOTHING
         RETURNING {INCIDENT_COLUMNS}
         """,
-        [r["tenant_id"] for r in rows],
-        [uuid.uuid4() for _ in rows],
-        [r["shipment_id"] for r in rows],
-        [r["carrier"] for r in rows],
-        [r["kind"] for r in rows],
-        [r["facts"] for r in rows],
-        [r["opened_at"] for r in rows],
-        [r["detect_seconds"] for r in rows],
+        *columns([{**r, "id": uuid.uuid4()} for r in rows], *INCIDENT_INSERT),
     )
     return inserted
 
@@ -94,9 +91,7 @@ async def auto_resolve(
         WHERE i.tenant_id = r.tenant_id AND i.id = r.id AND i.state <> 'resolved'
         RETURNING {INCIDENT_COLUMNS}
         """,
-        [i[0] for i in items],
-        [i[1] for i in items],
-        [i[2] for i in items],
+        *columns(items, 0, 1, 2),
         now,
     )
     return rows
@@ -111,24 +106,11 @@ async def set_sweep_at(conn: asyncpg.Connection, items: list[tuple[str, uuid.UUI
         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS r(tenant_id, id, at)
         WHERE s.tenant_id = r.tenant_id AND s.id = r.id
         """,
-        [i[0] for i in items],
-        [i[1] for i in items],
-        [i[2] for i in items],
+        *columns(items, 0, 1, 2),
     )
 
 
 QUEUE = Listing(f"SELECT {INCIDENT_COLUMNS} FROM incidents i", "i.tenant_id", ("i.opened_at", "i.id"), LIST_FILTERS)
-
-
-async def list_incidents(
-    conn: asyncpg.Connection | asyncpg.Pool,
-    tenants: list[str] | None,
-    filters: dict[str, Any],
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
-    """The incident queue, newest first, keyset-paginated."""
-    return await QUEUE.fetch(conn, tenants, filters, after, limit)
 
 
 async def unresolved_for_shipment(

@@ -6,6 +6,8 @@ import uuid
 
 import asyncpg
 
+from tracking_service.db.core import columns
+
 
 def lane_upsert(delivered: str) -> str:
     """SQL adding the rows of ``delivered`` (tenant_id, carrier, origin, destination, hours) to their lanes."""
@@ -44,7 +46,7 @@ WITH delivered AS (
 async def record_deliveries(conn: asyncpg.Connection, keys: list[tuple[str, uuid.UUID]]) -> None:
     """Add just-delivered shipments' transit times to their lanes (incremental refresh)."""
     if keys:
-        await conn.execute(RECORD_SQL, [k[0] for k in keys], [k[1] for k in keys])
+        await conn.execute(RECORD_SQL, *columns(keys, 0, 1))
 
 
 async def histogram(

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.core import columns
 from tracking_service.db.keyset import Listing
 
 OUTBOX_COLUMNS = """
@@ -78,12 +79,8 @@ class Notice:
 def _columns(
     notices: Sequence[Notice],
 ) -> tuple[list[str], list[uuid.UUID], list[uuid.UUID | None], list[dict[str, Any]]]:
-    return (
-        [n.tenant_id for n in notices],
-        [n.shipment_id for n in notices],
-        [n.incident_id for n in notices],
-        [n.data for n in notices],
-    )
+    tenant_ids, shipment_ids, incident_ids, data = columns(notices, "tenant_id", "shipment_id", "incident_id", "data")
+    return tenant_ids, shipment_ids, incident_ids, data
 
 
 async def enqueue_webhooks(conn: asyncpg.Connection, event_type: str, notices: Sequence[Notice], now: datetime) -> None:

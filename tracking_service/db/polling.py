@@ -13,7 +13,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL
+from tracking_service.db.core import TERMINAL_SQL, columns
 
 CLAIM_COLUMNS = (
     "s.tenant_id, s.id, s.carrier, s.tracking_number, s.sub_carrier, s.status, s.created_at,"
@@ -102,29 +102,23 @@ async def release(
         SET next_poll_at = CASE WHEN s.status IN {TERMINAL_SQL} OR o.expire
                                 THEN NULL
                                 WHEN s.push_state = 'subscribed' AND o.next_poll_at IS NOT NULL AND NOT o.soon
-                                THEN GREATEST(o.next_poll_at, $7::timestamptz + $9::float8 * interval '1 second')
+                                THEN GREATEST(o.next_poll_at, $8::timestamptz + $10::float8 * interval '1 second')
                                 ELSE o.next_poll_at END,
             lease_owner = NULL,
             lease_until = NULL,
             poll_failures = o.poll_failures,
             last_poll_error = o.error,
-            last_polled_at = $7,
+            last_polled_at = $8,
             status = CASE WHEN o.expire AND s.status = 'pending' THEN 'expired' ELSE s.status END,
-            updated_at = $7
-        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::bool[], $10::bool[])
+            updated_at = $8
+        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::bool[], $7::bool[])
              AS o(tenant_id, id, next_poll_at, poll_failures, error, expire, soon)
-        WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $8
+        WHERE s.tenant_id = o.tenant_id AND s.id = o.id AND s.lease_owner = $9
         """,
-        [o.tenant_id for o in outcomes],
-        [o.shipment_id for o in outcomes],
-        [o.next_poll_at for o in outcomes],
-        [o.poll_failures for o in outcomes],
-        [o.error for o in outcomes],
-        [o.expire for o in outcomes],
+        *columns(outcomes, "tenant_id", "shipment_id", "next_poll_at", "poll_failures", "error", "expire", "soon"),
         now,
         owner,
         safety_net_seconds,
-        [o.soon for o in outcomes],
     )
 
 

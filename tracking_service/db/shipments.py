@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL
+from tracking_service.db.core import TERMINAL_SQL, columns
 from tracking_service.db.keyset import Listing
 
 SHIPMENT_COLUMNS = """
@@ -285,16 +285,16 @@ SET carrier_eta = COALESCE(o.carrier_eta, s.carrier_eta),
                       WHEN o.sub_carrier IS NOT NULL AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN 'pending'
                       ELSE 'stopped' END,
     push_due_at = CASE WHEN o.push_stopped AND s.push_state IS NOT NULL AND o.sub_carrier IS NOT NULL
-                            AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN $7
+                            AND o.sub_carrier IS DISTINCT FROM s.sub_carrier THEN $8
                        ELSE s.push_due_at END,
     next_poll_at = CASE WHEN s.status IN {TERMINAL_SQL} THEN NULL
                         -- Push stopped: polling takes over at its own cadence.
                         WHEN o.push_stopped THEN LEAST(COALESCE(o.next_poll_at, s.next_poll_at),
-                                                         $7 + $8 * interval '1 second')
+                                                         $8 + $9 * interval '1 second')
                         WHEN o.next_poll_at IS NULL THEN s.next_poll_at
-                        WHEN s.push_state = 'subscribed' THEN GREATEST(o.next_poll_at, $7 + $9 * interval '1 second')
+                        WHEN s.push_state = 'subscribed' THEN GREATEST(o.next_poll_at, $8 + $10 * interval '1 second')
                         ELSE o.next_poll_at END
-FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[], $10::bool[])
+FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::bool[], $6::timestamptz[], $7::bool[])
      AS o(tenant_id, id, carrier_eta, sub_carrier, push_stopped, next_poll_at, corrected)
 WHERE s.tenant_id = o.tenant_id AND s.id = o.id
 """
@@ -312,14 +312,17 @@ async def store_carrier_facts(
         return
     await conn.execute(
         STORE_FACTS_SQL,
-        [f.tenant_id for f in facts],
-        [f.shipment_id for f in facts],
-        [f.carrier_eta for f in facts],
-        [f.sub_carrier for f in facts],
-        [f.push_stopped for f in facts],
-        [f.next_poll_at for f in facts],
+        *columns(
+            facts,
+            "tenant_id",
+            "shipment_id",
+            "carrier_eta",
+            "sub_carrier",
+            "push_stopped",
+            "next_poll_at",
+            "sub_carrier_corrected",
+        ),
         now,
         resume_poll_seconds,
         safety_net_seconds,
-        [f.sub_carrier_corrected for f in facts],
     )

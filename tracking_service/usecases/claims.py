@@ -74,4 +74,4 @@ async def claim_detail(svc: Services, principal: Principal, claim_id: uuid.UUID)
 
 
 async def list_claims(svc: Services, principal: Principal, limit: int) -> list[dict[str, Any]]:
-    return [claim_view(row) for row in await sql.list_claims(svc.db, principal.scope, {}, None, limit)]
+    return [claim_view(row) for row in await sql.CLAIMS.fetch(svc.db, principal.scope, {}, None, limit)]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from datetime import datetime
 from enum import Enum
 from typing import Any
+
+import asyncpg
 
 from tracking_service import metrics, notices
 from tracking_service.auth import Principal
@@ -12,6 +16,7 @@ from tracking_service.db import incidents as sql
 from tracking_service.incidents.views import to_response
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, NotFound
+from tracking_service.usecases.tenancy import read_scope
 
 
 class Move(Enum):
@@ -19,6 +24,18 @@ class Move(Enum):
 
     ACKNOWLEDGE = ("acknowledged", ("open",))
     RESOLVE = ("resolved", ("open", "acknowledged"))
+
+
+async def incident_queue(
+    svc: Services,
+    principal: Principal,
+    tenant: str | None,
+    filters: Mapping[str, Any],
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """The caller's incidents matching every filter (state, kind, carrier), newest first."""
+    return await sql.QUEUE.fetch(svc.db, read_scope(principal, tenant), dict(filters), after, limit)
 
 
 async def move_incident(
