@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -12,6 +15,71 @@ from tests.conftest import LiveService, create_key, create_tenant
 from tracking_service.api.openapi import build_openapi
 
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/webhooks/carriers/{carrier}"}
+WRITES = {"post", "put", "patch", "delete"}
+REFUSED = {403, 404}
+# Tables whose rows tenant A's requests change legitimately (its own audit trail).
+UNWATCHED_TABLES = {"audit_log"}
+
+
+def _no_questions(body: dict[str, Any]) -> bool:
+    return not any(body["questions_by_hour"])
+
+
+# The reads that may answer 200 to a key of tenant A asking about tenant B: collections, filtered to the key's
+# tenants. Tenant A owns nothing, so such an answer must be empty; a new collection route must be added here.
+EMPTY_READS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "/v1/shipments": lambda body: body["items"] == [],
+    "/v1/incidents": lambda body: body["items"] == [],
+    "/v1/deliveries": lambda body: body["items"] == [],
+    "/v1/estimates": lambda body: body["estimate"] is None,
+    "/v1/stats": lambda body: (
+        body["shipments_by_status"] == {}
+        and body["shipments_by_carrier"] == {}
+        and body["incidents"] == []
+        and body["incidents_by_kind"] == {}
+        and body["intents"] == {}
+        and _no_questions(body)
+    ),
+}
+
+
+def _refused_or_empty(method: str, path: str, response: httpx.Response) -> str | None:
+    """Why this answer to tenant A breaks isolation, or None when it does not."""
+    status = response.status_code
+    if method in WRITES:
+        return None if status in REFUSED else f"cross-tenant write answered {status}, not 403/404"
+    if "{" in path:
+        return None if status in REFUSED else f"read of tenant B's object answered {status}, not 403/404"
+    if status in REFUSED:
+        return None
+    if status != 200:
+        return f"collection read answered {status}"
+    empty = EMPTY_READS.get(path)
+    if empty is None:
+        return "collection read answered 200 and has no EMPTY_READS entry saying what 'nothing of B' looks like"
+    return None if empty(response.json()) else "collection read answered 200 with data"
+
+
+async def _tenant_b_rows(db: asyncpg.Pool) -> dict[str, list[str]]:
+    """Every row of tenant B in every table that has a tenant column, plus B's tenants row."""
+    async with db.acquire() as conn:
+        tables = await conn.fetch(
+            "SELECT DISTINCT table_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND column_name = 'tenant_id' ORDER BY table_name"
+        )
+        rows = {"tenants": [await conn.fetchval("SELECT to_jsonb(t)::text FROM tenants t WHERE id = 'shop-b'")]}
+        for record in tables:
+            table = record["table_name"]
+            if table in UNWATCHED_TABLES:
+                continue
+            rows[table] = [
+                r["row"]
+                for r in await conn.fetch(
+                    f'SELECT to_jsonb(t)::text AS row FROM "{table}" t WHERE tenant_id = $1 ORDER BY 1',
+                    "shop-b",
+                )
+            ]
+    return rows
 
 
 @pytest.fixture
@@ -77,6 +145,10 @@ async def test_no_route_lets_tenant_a_touch_tenant_b(service: LiveService, two_s
     ids: dict[str, str] = two_shops["ids"]  # type: ignore[assignment]
     spec = build_openapi()
     checked = []
+    broken = []
+    before = await _tenant_b_rows(service.services.db)
+    watched = {table for table, rows in before.items() if rows}
+    assert {"shipments", "events", "incidents", "claims", "subscriptions"} <= watched, watched
     async with service.client(str(two_shops["key_a"])) as a:
         for path, operations in spec["paths"].items():
             if path in PUBLIC:
@@ -95,8 +167,15 @@ async def test_no_route_lets_tenant_a_touch_tenant_b(service: LiveService, two_s
                     headers={"Content-Type": "application/json"},
                 )
                 checked.append((method, path, response.status_code))
-                assert response.status_code in (200, 403, 404), (method, path, response.status_code, response.text)
-                for secret in two_shops["secrets"]:  # type: ignore[attr-defined]
-                    assert secret not in response.text, (method, path, secret)
-    assert len(checked) >= 20
+                why = _refused_or_empty(method, path, response)
+                leaked = [secret for secret in two_shops["secrets"] if secret in response.text]  # type: ignore[attr-defined]
+                if leaked:
+                    why = f"{why or 'answer'}; carries tenant B's {leaked}"
+                if why:
+                    broken.append(f"{method.upper()} {path}: {why}: {response.text[:200]}")
+    after = await _tenant_b_rows(service.services.db)
     print(f"isolation sweep: {len(checked)} operations checked: {checked}")
+    assert len(checked) >= 20
+    assert not broken, "tenant A's key reached tenant B:\n" + "\n".join(broken)
+    changed = sorted(table for table in set(before) | set(after) if before.get(table) != after.get(table))
+    assert not changed, f"tenant A's requests changed tenant B's rows in {changed}"

@@ -10,6 +10,7 @@ import sys
 import asyncpg
 
 from tests.conftest import ROOT
+from tests.keys_at_rest import assert_is_hash_of, assert_plaintext_nowhere
 
 
 def _cli(db_dsn: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,12 +40,12 @@ async def test_migrate_tenants_and_keys_from_the_command_line(db_dsn: str) -> No
     assert _cli(db_dsn, "keys", "create", "--role", "agent", "--tenant", "nope").returncode == 1
     conn = await asyncpg.connect(db_dsn)
     try:
-        keys = await conn.fetch("SELECT role, tenant_ids FROM api_keys")
-        raw = await conn.fetchval("SELECT count(*) FROM api_keys WHERE key_hash::text LIKE '%' || $1 || '%'", secret)
+        keys = await conn.fetch("SELECT role, tenant_ids, key_hash FROM api_keys")
+        assert [(k["role"], k["tenant_ids"]) for k in keys] == [("agent", ["cli-shop"])]
+        assert_is_hash_of(keys[0]["key_hash"], secret)
+        await assert_plaintext_nowhere(conn, secret)
     finally:
         await conn.close()
-    assert [(k["role"], k["tenant_ids"]) for k in keys] == [("agent", ["cli-shop"])]
-    assert raw == 0
 
 
 def test_poll_once_with_nothing_due_reports_zero(db_dsn: str) -> None:
