@@ -99,6 +99,8 @@ class NumberRecognizer(Protocol):
 
 def parse_local_time(text: str, zone: ZoneInfo, carrier: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> datetime:
     """Read a carrier time; naive times are in the carrier's zone, aware ones keep their offset."""
+    if not isinstance(text, str):
+        raise BadResponse(carrier, f"time {text!r} is not text")
     try:
         if "T" in text or "+" in text[10:] or text.endswith("Z"):
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

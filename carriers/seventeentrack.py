@@ -109,9 +109,9 @@ class SeventeenTrackAdapter:
         unregistered: list[str] = []
         try:
             for item in data.get("accepted") or ():
-                out[item["number"]] = self._result(item)
+                out[_item_number(item)] = self._result(item)
             for item in data.get("rejected") or ():
-                number, error = item["number"], item.get("error") or {}
+                number, error = _item_number(item), item.get("error") or {}
                 if error.get("code") == codes.NOT_REGISTERED:
                     unregistered.append(number)
                 # -18019909: registered, 17TRACK has nothing yet — as "accepted without events".
@@ -128,11 +128,11 @@ class SeventeenTrackAdapter:
         out: dict[str, CarrierError | None] = {}
         try:
             for item in data.get("accepted") or ():
-                out[item["number"]] = None
+                out[_item_number(item)] = None
             for item in data.get("rejected") or ():
                 # Per number, even "quota used up": the batch's registered numbers keep their answers.
                 error = item.get("error") or {}
-                number, code = item["number"], error.get("code")
+                number, code = _item_number(item), error.get("code")
                 if code == codes.ALREADY_REGISTERED:
                     out[number] = None
                 else:
@@ -156,7 +156,7 @@ class SeventeenTrackAdapter:
                 # 17TRACK stopped following the number: no more pushes, the service falls back to polling.
                 found = self._result(item) if item.get("track_info") else None
                 events = found.events if isinstance(found, TrackingResult) else []
-                return [TrackingResult(item["number"], events, sub_carrier=_sub_carrier(item), push_stopped=True)]
+                return [TrackingResult(_item_number(item), events, sub_carrier=_sub_carrier(item), push_stopped=True)]
             result = self._result(item) if event == "TRACKING_UPDATED" else None
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected webhook shape: {exc!r}") from exc
@@ -171,9 +171,13 @@ class SeventeenTrackAdapter:
             raise BadResponse(self.code, "answer is not a JSON object")
         data = body.get("data")
         errors = (data.get("errors") if isinstance(data, dict) else None) or []
+        if not isinstance(errors, list):
+            raise BadResponse(self.code, f"data.errors is not a list: {errors!r}")
         found = [body.get("code"), *(e.get("code") for e in errors if isinstance(e, dict))]
         detail = f"code {found}: {[e.get('message') for e in errors if isinstance(e, dict)]}"
         for code in found:
+            if not isinstance(code, int):
+                continue  # not one of 17TRACK's codes (the check below refuses the answer)
             if code in codes.AUTH_CODES or code in codes.QUOTA_CODES or code in codes.UNAVAILABLE_CODES:
                 raise self._item_error(code, detail)
         if body.get("code") != 0 or errors or not isinstance(data, dict):
@@ -191,7 +195,7 @@ class SeventeenTrackAdapter:
 
     def _result(self, item: dict[str, Any]) -> TrackingResult | NotFound:
         """One accepted number; NotFound while 17TRACK has no scan for it."""
-        number = item["number"]
+        number = _item_number(item)
         info = item.get("track_info") or {}
         latest = info.get("latest_status") or {}
         state = codes.state_pair(latest)
@@ -307,6 +311,14 @@ def _by_asked_number(
             result.tracking_number = original
         out[original] = result
     return out
+
+
+def _item_number(item: Mapping[str, Any]) -> str:
+    """The number an answer item is about; anything but text is a TypeError (the parse makes it BadResponse)."""
+    number = item["number"]
+    if not isinstance(number, str) or not number.strip():
+        raise TypeError(f"number {number!r} is not a tracking number")
+    return number
 
 
 def _normal(number: str) -> str:
