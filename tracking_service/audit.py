@@ -10,7 +10,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.core import columns
+from tracking_service.db.core import columns, fetch_rows
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ class AuditLog:
 async def list_audit(
     pool: asyncpg.Pool, after: tuple[datetime, int] | None, limit: int, key_id: uuid.UUID | None
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await pool.fetch(
+    return await fetch_rows(
+        pool,
         """
         SELECT id, tenant_id, key_id, action, object_type, object_id, status, at FROM audit_log
         WHERE ($1::timestamptz IS NULL OR (at, id) < ($1, $2::bigint)) AND ($3::uuid IS NULL OR key_id = $3)
@@ -82,4 +83,3 @@ async def list_audit(
         key_id,
         limit,
     )
-    return rows

@@ -9,12 +9,24 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 Row = Any
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """One list request as the use cases take it: filters by name, the tenant it narrows to (None: every
+    tenant of the key), the (time, tie-break) the page starts after, and how many rows to fetch."""
+
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    tenant: str | None = None
+    after: tuple[datetime, Any] | None = None
+    limit: int = 50
 
 
 class BadCursor(ValueError):

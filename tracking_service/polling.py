@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -32,6 +31,7 @@ from tracking_service.estimates import Estimator
 from tracking_service.ingest import ShipmentRef, apply_results
 from tracking_service.pii import PiiVault, phone_last4
 from tracking_service.resilience import CircuitBreaker
+from tracking_service.workers import BatchReport, Worker
 
 __all__ = ["CarrierLane", "PollReport", "Poller", "build_lanes", "failure_delay", "next_poll_delay", "query_for"]
 
@@ -55,12 +55,9 @@ class CarrierLane:
 
 
 @dataclass
-class PollReport:
-    claimed: int = 0
-    calls: int = 0
+class PollReport(BatchReport):
     events_received: int = 0
     events_inserted: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
     changes: int = 0
     incidents_opened: int = 0
     incidents_resolved: int = 0
@@ -74,7 +71,7 @@ def failure_delay(failures: int, retry_after: float | None) -> timedelta:
     return timedelta(seconds=max(backoff, retry_after or 0.0))
 
 
-class Poller:
+class Poller(Worker):
     def __init__(
         self,
         pool: asyncpg.Pool,
@@ -87,13 +84,9 @@ class Poller:
         estimator: Estimator | None = None,
         cadence: Cadence | None = None,
     ) -> None:
-        self.pool = pool
+        super().__init__(pool, client, clock, vault, owner)
         self.lanes = lanes
-        self.client = client
         self.settings = settings
-        self.clock = clock
-        self.vault = vault
-        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.estimator = estimator or Estimator()
         self.cadence = cadence or Cadence(
             safety_net=timedelta(hours=settings.safety_net_hours), resume_after_push=timedelta(hours=2)

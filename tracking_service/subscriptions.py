@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -30,6 +30,7 @@ from tracking_service.config import PollingSettings
 from tracking_service.db import carrier_subscriptions as sql
 from tracking_service.pii import PiiVault
 from tracking_service.polling import CarrierLane, failure_delay, query_for
+from tracking_service.workers import BatchReport, Worker
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +38,16 @@ MAX_ATTEMPTS = 8  # about a day of backoff; polling carries the parcel after tha
 
 
 @dataclass
-class SubscribeReport:
-    claimed: int = 0
-    calls: int = 0
+class SubscribeReport(BatchReport):
     subscribed: int = 0
     failed: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
 
 
 def callback_url(public_base_url: str, carrier: str) -> str:
     return f"{public_base_url.rstrip('/')}/v1/webhooks/carriers/{carrier}"
 
 
-class Subscriber:
+class Subscriber(Worker):
     def __init__(
         self,
         pool: asyncpg.Pool,
@@ -60,12 +58,9 @@ class Subscriber:
         vault: PiiVault,
         public_base_url: str,
     ) -> None:
-        self.pool = pool
+        super().__init__(pool, client, clock, vault)
         self.lanes = {code: lane for code, lane in lanes.items() if isinstance(lane.adapter, SubscribeAdapter)}
-        self.client = client
         self.settings = settings
-        self.clock = clock
-        self.vault = vault
         self.public_base_url = public_base_url
 
     async def subscribe_once(self) -> SubscribeReport:

@@ -15,7 +15,7 @@ from tracking_service.api.problems import Problem, json_response
 from tracking_service.db import stats as stats_sql
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
-from tracking_service.pagination import by_id, page
+from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
 from tracking_service.usecases.incidents import Move, incident_queue, move_incident
 from tracking_service.usecases.tenancy import read_scope
@@ -35,7 +35,9 @@ async def list_incidents(request: web.Request) -> web.Response:
     if query.carrier is not None:
         filters["carrier"] = query.carrier
     svc = services(request)
-    rows = await incident_queue(svc, principal, query.tenant, filters, after_cursor(query.cursor), query.limit + 1)
+    rows = await incident_queue(
+        svc, principal, ListQuery(filters, query.tenant, after_cursor(query.cursor), query.limit + 1)
+    )
     return json_response(page(rows, query.limit, to_response, by_id("opened_at")))
 
 

@@ -10,7 +10,7 @@ from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
-from tracking_service.pagination import page
+from tracking_service.pagination import ListQuery, page
 from tracking_service.services import services
 from tracking_service.usecases.shipments import (
     find_shipment,
@@ -51,7 +51,9 @@ async def search(request: web.Request) -> web.Response:
         for name in ("tracking_number", "order_id", "status", "carrier", "incident", "phone_last4")
         if getattr(query, name) is not None
     }
-    rows = await search_shipments(svc, principal, query.tenant, filters, after_cursor(query.cursor), query.limit + 1)
+    rows = await search_shipments(
+        svc, principal, ListQuery(filters, query.tenant, after_cursor(query.cursor), query.limit + 1)
+    )
     data = page(rows, query.limit, lambda r: r, lambda r: (r.created_at, r.id))
     data["items"] = [await shipment_view(svc, r) for r in data["items"]]
     return json_response(data)

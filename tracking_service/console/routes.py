@@ -25,6 +25,7 @@ from tracking_service.claims import TRANSITIONS
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
+from tracking_service.pagination import ListQuery
 from tracking_service.services import Services, services
 from tracking_service.shipments import event_to_response
 from tracking_service.usecases.answers import answer_shipment, buyer_locale
@@ -138,7 +139,7 @@ async def search(request: web.Request) -> web.Response:
         if re.fullmatch(r"\d{4}", q):
             filters.append({"phone_last4": q})
         for f in filters:
-            for row in await search_shipments(svc, principal, None, f, None, 50):
+            for row in await search_shipments(svc, principal, ListQuery(f, limit=50)):
                 found[str(row.id)] = row
         results = [await shipment_view(svc, row) for row in found.values()]
     return _render(
@@ -187,7 +188,7 @@ async def incidents(request: web.Request) -> web.Response:
     principal, csrf = await _require(request)
     status = request.query.get("status", "open")
     status = status if status in ("open", "acknowledged", "resolved") else "open"
-    rows = await incident_queue(services(request), principal, None, {"state": status}, None, 200)
+    rows = await incident_queue(services(request), principal, ListQuery({"state": status}, limit=200))
     return _render(
         "incidents.html",
         agent=principal,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import fetch_rows
 from tracking_service.db.shipments import SHIPMENT_COLUMNS, ShipmentRow
 
 
@@ -61,7 +62,8 @@ async def log_question(
 async def carriers_used(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, now: datetime) -> list[asyncpg.Record]:
     """The tenant's most used carriers among its last 1,000 parcels of the last 90 days: adapter code and the
     name buyers know. Bounded, so a presale question at Double-11 volume reads at most 1,000 index entries."""
-    rows: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         """
         SELECT carrier, COALESCE(sub_carrier, carrier) AS shown, count(*) AS n
         FROM (SELECT carrier, sub_carrier FROM shipments
@@ -72,4 +74,3 @@ async def carriers_used(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str,
         tenant_id,
         now,
     )
-    return rows

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL, columns
+from tracking_service.db.core import TERMINAL_SQL, columns, fetch_rows
 
 CLAIM_SQL = f"""
 WITH due AS (
@@ -60,8 +60,7 @@ class SubscribeOutcome:
 async def claim_due(
     conn: asyncpg.Connection, now: datetime, limit: int, lease_seconds: float, carriers: list[str]
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(CLAIM_SQL, now, limit, lease_seconds, carriers)
-    return rows
+    return await fetch_rows(conn, CLAIM_SQL, now, limit, lease_seconds, carriers)
 
 
 async def release(

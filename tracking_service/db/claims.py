@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.core import fetch_row, fetch_rows
 from tracking_service.db.keyset import Listing
 
 CLAIM_COLUMNS = """
@@ -20,7 +21,8 @@ async def insert_claim(
     conn: asyncpg.Connection, values: dict[str, Any], by: uuid.UUID, now: datetime
 ) -> asyncpg.Record | None:
     """Insert with its first history row; None when an active claim of that kind exists."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await fetch_row(
+        conn,
         f"""
         INSERT INTO claims AS c (tenant_id, id, shipment_id, incident_id, carrier, kind, description, amount_value,
                                  amount_currency, evidence, deadline_at, past_window, created_by, created_at,
@@ -59,35 +61,35 @@ async def insert_claim(
 async def get_claim(
     conn: asyncpg.Connection | asyncpg.Pool, claim_id: uuid.UUID, tenants: list[str] | None, lock: bool = False
 ) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = $1 AND ($2::text[] IS NULL OR c.tenant_id = ANY($2))"
         + (" FOR UPDATE" if lock else ""),
         claim_id,
         tenants,
     )
-    return row
 
 
 async def active_claim(
     conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
 ) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.tenant_id = $1 AND c.shipment_id = $2"
         " AND c.state NOT IN ('paid', 'closed') ORDER BY c.created_at DESC LIMIT 1",
         tenant_id,
         shipment_id,
     )
-    return row
 
 
 async def history(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, claim_id: uuid.UUID) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         "SELECT from_state, to_state, by_key, note, at FROM claim_transitions"
         " WHERE tenant_id = $1 AND claim_id = $2 ORDER BY seq",
         tenant_id,
         claim_id,
     )
-    return rows
 
 
 async def move(

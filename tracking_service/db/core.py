@@ -45,6 +45,18 @@ def resolve_dsn(database_url: str | None, data_dir: Path) -> str:
     return database_url or embedded_dsn(data_dir)
 
 
+async def fetch_row(conn: asyncpg.Connection | asyncpg.Pool, query: str, *args: object) -> asyncpg.Record | None:
+    """``fetchrow`` with its type: the row, or None."""
+    row: asyncpg.Record | None = await conn.fetchrow(query, *args)
+    return row
+
+
+async def fetch_rows(conn: asyncpg.Connection | asyncpg.Pool, query: str, *args: object) -> list[asyncpg.Record]:
+    """``fetch`` with its type."""
+    rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+    return rows
+
+
 def columns(items: Sequence[Any], *fields: str | int) -> list[list[Any]]:
     """The items column by column, as ``unnest($1::text[], …)`` takes them. A field names an attribute of
     an object, a key of a mapping, or a position in a tuple."""

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from schemas.vocabulary import IncidentKind
-from tracking_service.db.core import columns
+from tracking_service.db.core import columns, fetch_rows
 from tracking_service.db.keyset import Listing
 from tracking_service.db.shipments import RULE_COLUMNS, RULE_EXTRAS, RuleRow
 
@@ -64,7 +64,8 @@ async def insert_incidents(conn: asyncpg.Connection, rows: list[dict[str, Any]])
     """Open incidents; a (shipment, kind) that already has an unresolved one is skipped by the unique index."""
     if not rows:
         return []
-    inserted: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         f"""
         INSERT INTO incidents AS i ({", ".join(INCIDENT_INSERT)})
         SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[],
@@ -74,7 +75,6 @@ async def insert_incidents(conn: asyncpg.Connection, rows: list[dict[str, Any]])
         """,
         *columns([{**r, "id": uuid.uuid4()} for r in rows], *INCIDENT_INSERT),
     )
-    return inserted
 
 
 async def auto_resolve(
@@ -83,7 +83,8 @@ async def auto_resolve(
     """Resolve incidents whose cause went away, merging what was learned into their facts."""
     if not items:
         return []
-    rows: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         f"""
         UPDATE incidents i
         SET state = 'resolved', resolved_at = $4, resolution = 'auto', facts = i.facts || r.extra
@@ -94,7 +95,6 @@ async def auto_resolve(
         *columns(items, 0, 1, 2),
         now,
     )
-    return rows
 
 
 async def set_sweep_at(conn: asyncpg.Connection, items: list[tuple[str, uuid.UUID, datetime | None]]) -> None:
@@ -116,13 +116,13 @@ QUEUE = Listing(f"SELECT {INCIDENT_COLUMNS} FROM incidents i", "i.tenant_id", ("
 async def unresolved_for_shipment(
     conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         f"SELECT {INCIDENT_COLUMNS} FROM incidents i"
         " WHERE i.tenant_id = $1 AND i.shipment_id = $2 AND i.state <> 'resolved' ORDER BY i.opened_at",
         tenant_id,
         shipment_id,
     )
-    return rows
 
 
 async def transition(

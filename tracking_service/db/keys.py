@@ -7,6 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import fetch_row
+
 
 async def insert_key(
     conn: asyncpg.Connection, key_hash: bytes, role: str, tenant_ids: list[str], name: str | None, now: datetime
@@ -26,7 +28,6 @@ async def insert_key(
 
 
 async def find_key(conn: asyncpg.Connection | asyncpg.Pool, key_hash: bytes) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, role, tenant_ids FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", key_hash
+    return await fetch_row(
+        conn, "SELECT id, role, tenant_ids FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", key_hash
     )
-    return row

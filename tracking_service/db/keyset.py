@@ -10,6 +10,8 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.core import fetch_rows
+
 
 @dataclass(frozen=True, slots=True)
 class Listing:
@@ -46,7 +48,6 @@ class Listing:
         where, args = self.where(tenants, filters, after)
         args.append(limit)
         time_column, tiebreak = self.order
-        rows: list[asyncpg.Record] = await conn.fetch(
-            f"{self.select} WHERE {where} ORDER BY {time_column} DESC, {tiebreak} DESC LIMIT ${len(args)}", *args
+        return await fetch_rows(
+            conn, f"{self.select} WHERE {where} ORDER BY {time_column} DESC, {tiebreak} DESC LIMIT ${len(args)}", *args
         )
-        return rows

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from tracking_service.db.core import columns
+from tracking_service.db.core import columns, fetch_row, fetch_rows
 from tracking_service.db.keyset import Listing
 
 OUTBOX_COLUMNS = """
@@ -98,8 +98,7 @@ async def enqueue_opened(conn: asyncpg.Connection, incidents: Sequence[Notice], 
 async def claim_due(
     conn: asyncpg.Connection, now: datetime, limit: int, lease_seconds: float, owner: str
 ) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(CLAIM_SQL, now, limit, lease_seconds, owner)
-    return rows
+    return await fetch_rows(conn, CLAIM_SQL, now, limit, lease_seconds, owner)
 
 
 async def settle(
@@ -174,7 +173,8 @@ async def replay(
     conn: asyncpg.Connection | asyncpg.Pool, notice_id: uuid.UUID, tenants: list[str] | None, now: datetime
 ) -> asyncpg.Record | None:
     """Put a dead (or delivered) notice back in the queue with the same id, so receivers can dedupe."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         f"""
         UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = $3, last_error = NULL,
                             lease_owner = NULL
@@ -185,7 +185,6 @@ async def replay(
         tenants,
         now,
     )
-    return row
 
 
 async def backlog(pool: asyncpg.Pool, now: datetime) -> tuple[int, float]:

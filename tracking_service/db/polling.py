@@ -13,7 +13,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL, columns
+from tracking_service.db.core import TERMINAL_SQL, columns, fetch_row, fetch_rows
 
 CLAIM_COLUMNS = (
     "s.tenant_id, s.id, s.carrier, s.tracking_number, s.sub_carrier, s.status, s.created_at,"
@@ -58,15 +58,15 @@ async def claim_due(
     skip_carriers: list[str],
 ) -> list[asyncpg.Record]:
     """Claim up to ``limit`` due shipments no other poller holds."""
-    rows: list[asyncpg.Record] = await conn.fetch(CLAIM_DUE_SQL, now, limit, lease_seconds, skip_carriers, owner)
-    return rows
+    return await fetch_rows(conn, CLAIM_DUE_SQL, now, limit, lease_seconds, skip_carriers, owner)
 
 
 async def claim_one(
     conn: asyncpg.Connection, tenant_id: str, shipment_id: uuid.UUID, now: datetime, lease_seconds: float, owner: str
 ) -> asyncpg.Record | None:
     """Claim one shipment for an on-demand refresh; None when another poller holds it."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         f"""
         UPDATE shipments s
         SET lease_until = $3 + make_interval(secs => $4), lease_owner = $5
@@ -80,7 +80,6 @@ async def claim_one(
         lease_seconds,
         owner,
     )
-    return row
 
 
 async def release(

@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from tracking_service.db.core import TERMINAL_SQL, columns
+from tracking_service.db.core import TERMINAL_SQL, columns, fetch_row, fetch_rows
 from tracking_service.db.keyset import Listing
 
 SHIPMENT_COLUMNS = """
@@ -238,24 +238,24 @@ async def is_leased(pool: asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID) 
 
 async def find_by_numbers(conn: asyncpg.Connection, carrier: str, numbers: list[str]) -> list[asyncpg.Record]:
     """Every tenant's shipment of ``carrier`` with one of ``numbers`` (a carrier push names no tenant)."""
-    rows: list[asyncpg.Record] = await conn.fetch(
+    return await fetch_rows(
+        conn,
         "SELECT tenant_id, id, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) AND carrier = $2",
         numbers,
         carrier,
     )
-    return rows
 
 
 async def buyer_contact(
     conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, shipment_id: uuid.UUID
 ) -> asyncpg.Record | None:
     """The sealed buyer record (only the notice dispatcher opens it)."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         "SELECT buyer_sealed, buyer_key_id, buyer_opted_out FROM shipments WHERE tenant_id = $1 AND id = $2",
         tenant_id,
         shipment_id,
     )
-    return row
 
 
 @dataclass(frozen=True, slots=True)

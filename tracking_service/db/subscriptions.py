@@ -7,6 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import fetch_row
+
 COLUMNS = "tenant_id, id, url, events, created_at"
 
 
@@ -30,13 +32,13 @@ async def insert_subscription(
 async def get_subscription(
     conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID, tenants: list[str] | None
 ) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         f"SELECT {COLUMNS} FROM subscriptions"
         " WHERE id = $1 AND deleted_at IS NULL AND ($2::text[] IS NULL OR tenant_id = ANY($2))",
         subscription_id,
         tenants,
     )
-    return row
 
 
 async def delete_subscription(

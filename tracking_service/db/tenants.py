@@ -7,12 +7,15 @@ from typing import Any
 
 import asyncpg
 
+from tracking_service.db.core import fetch_row
+
 
 async def insert_tenant(
     conn: asyncpg.Connection, tenant_id: str, name: str, timezone: str, locale: str, now: datetime
 ) -> asyncpg.Record | None:
     """Insert a tenant; None when the id is taken."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    return await fetch_row(
+        conn,
         "INSERT INTO tenants (id, name, timezone, locale, created_at) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (id) DO NOTHING RETURNING id, name, timezone, locale, created_at",
         tenant_id,
@@ -21,14 +24,12 @@ async def insert_tenant(
         locale,
         now,
     )
-    return row
 
 
 async def get_tenant(conn: asyncpg.Connection, tenant_id: str) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, name, timezone, locale, settings, created_at FROM tenants WHERE id = $1", tenant_id
+    return await fetch_row(
+        conn, "SELECT id, name, timezone, locale, settings, created_at FROM tenants WHERE id = $1", tenant_id
     )
-    return row
 
 
 async def existing_tenants(conn: asyncpg.Connection, tenant_ids: list[str]) -> set[str]:

@@ -7,7 +7,7 @@ Every opened incident carries the facts it was decided on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,9 @@ _MOVING = frozenset({"pending", "info_received", "in_transit", "out_for_delivery
 _BEFORE_PICKUP = frozenset({"pending", "info_received"})
 # Kinds that stay until a person resolves them: the cause does not "go away".
 MANUAL_ONLY = frozenset({Kind.DAMAGED, Kind.RETURNED_TO_SENDER, Kind.DELIVERY_DISPUTED})
+
+
+_DERIVED = frozenset({"lane_p90_at", "origin_country", "destination_country"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,18 @@ class Snapshot:
     origin_country: str | None
     destination_country: str | None
 
+    @classmethod
+    def of(cls, shipment: Any, lane_p90_at: datetime | None) -> Snapshot:
+        """The snapshot of a shipment row (any object with the fields above by name, e.g. ``RuleRow``), with
+        the lane's p90 arrival where the rules need it."""
+        read = {name: getattr(shipment, name) for name in _READ_FROM_SHIPMENT}
+        return cls(
+            **read,
+            lane_p90_at=lane_p90_at,
+            origin_country=(shipment.origin or {}).get("country"),
+            destination_country=(shipment.destination or {}).get("country"),
+        )
+
     @property
     def cross_border(self) -> bool:
         return bool(
@@ -55,6 +70,10 @@ class Snapshot:
     @property
     def quiet_since(self) -> datetime:
         return self.last_event_at or self.created_at
+
+
+# The fields a snapshot copies from the shipment row as they are.
+_READ_FROM_SHIPMENT = tuple(f.name for f in fields(Snapshot) if f.name not in _DERIVED)
 
 
 @dataclass(frozen=True, slots=True)

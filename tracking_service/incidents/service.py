@@ -37,22 +37,7 @@ async def _snapshot(row: RuleRow, conn: asyncpg.Connection, estimator: Estimator
     needs_lane = row.status != Status.PENDING and row.status not in TERMINAL_STATUSES
     if needs_lane and row.promised_delivery_at is None and row.carrier_eta is None:
         p90_at = (await estimate_shipment(estimator, conn, row)).p90_at
-    return Snapshot(
-        carrier=row.carrier,
-        status=row.status,
-        sub_status=row.sub_status,
-        created_at=row.created_at,
-        last_event_at=row.last_event_at,
-        last_event_description=row.last_event_description,
-        last_event_location=row.last_event_location,
-        last_event_code=row.last_event_code,
-        promised_delivery_at=row.promised_delivery_at,
-        carrier_eta=row.carrier_eta,
-        lane_p90_at=p90_at,
-        delivered_at=row.delivered_at,
-        origin_country=(row.origin or {}).get("country"),
-        destination_country=(row.destination or {}).get("country"),
-    )
+    return Snapshot.of(row, p90_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import asyncpg
 import httpx
 
 from tracking_service.db import desk as links
-from tracking_service.notify.errors import DeliveryFailed, post, send
+from tracking_service.notify.errors import DeliveryFailed, send
 from tracking_service.notify.webhooks import deliver_webhook
 
 
@@ -41,93 +41,76 @@ def _zendesk_auth(credentials: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Basic {token.decode()}"}
 
 
-async def zendesk(
-    client: httpx.AsyncClient,
-    base_url: str,
-    credentials: dict[str, str],
-    note: DeskNote,
-    conn: asyncpg.Pool,
-    now: datetime,
-) -> None:
-    headers = {**_zendesk_auth(credentials), "Idempotency-Key": note.msg_id}
-    base = base_url.rstrip("/")
-    ticket_id = await links.get_link(conn, note.tenant_id, note.shipment_id, "zendesk")
+@dataclass(frozen=True)
+class DeskCall:
+    """One delivery to a tenant's desk: where it is, the opened credentials, and the links table."""
+
+    client: httpx.AsyncClient
+    base_url: str
+    credentials: dict[str, str]
+    conn: asyncpg.Pool
+    now: datetime
+
+    async def send(self, peer: str, method: str, url: str, **kwargs: object) -> httpx.Response:
+        return await send(peer, self.client, method, url, **kwargs)
+
+    async def link(self, note: DeskNote, desk: str) -> str | None:
+        """The desk's ticket / conversation already made for the note's shipment."""
+        return await links.get_link(self.conn, note.tenant_id, note.shipment_id, desk)
+
+    async def save_link(self, note: DeskNote, desk: str, external_id: str) -> None:
+        await links.save_link(self.conn, note.tenant_id, note.shipment_id, desk, external_id, self.now)
+
+
+async def zendesk(call: DeskCall, note: DeskNote) -> None:
+    headers = {**_zendesk_auth(call.credentials), "Idempotency-Key": note.msg_id}
+    base = call.base_url.rstrip("/")
+    ticket_id = await call.link(note, "zendesk")
     comment = {"body": note.body, "public": False}
     if ticket_id is not None:
-        await send(
-            "zendesk",
-            client,
-            "PUT",
-            f"{base}/api/v2/tickets/{ticket_id}.json",
-            json={"ticket": {"comment": comment}},
-            headers=headers,
-        )
+        url = f"{base}/api/v2/tickets/{ticket_id}.json"
+        await call.send("zendesk", "PUT", url, json={"ticket": {"comment": comment}}, headers=headers)
         return
     ticket = {"subject": note.subject, "comment": comment, "external_id": str(note.shipment_id), "tags": note.tags}
-    response = await post("zendesk", client, f"{base}/api/v2/tickets.json", json={"ticket": ticket}, headers=headers)
+    response = await call.send(
+        "zendesk", "POST", f"{base}/api/v2/tickets.json", json={"ticket": ticket}, headers=headers
+    )
     try:
         created = str(response.json()["ticket"]["id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise DeliveryFailed("zendesk: unexpected create-ticket answer") from exc
-    await links.save_link(conn, note.tenant_id, note.shipment_id, "zendesk", created, now)
+    await call.save_link(note, "zendesk", created)
 
 
-async def chatwoot(
-    client: httpx.AsyncClient,
-    base_url: str,
-    credentials: dict[str, str],
-    note: DeskNote,
-    conn: asyncpg.Pool,
-    now: datetime,
-) -> None:
-    headers = {"api_access_token": credentials.get("api_access_token", "")}
-    account = credentials.get("account_id", "")
-    base = f"{base_url.rstrip('/')}/api/v1/accounts/{account}"
-    conversation_id = await links.get_link(conn, note.tenant_id, note.shipment_id, "chatwoot")
+async def chatwoot(call: DeskCall, note: DeskNote) -> None:
+    headers = {"api_access_token": call.credentials.get("api_access_token", "")}
+    account = call.credentials.get("account_id", "")
+    base = f"{call.base_url.rstrip('/')}/api/v1/accounts/{account}"
+    conversation_id = await call.link(note, "chatwoot")
     if conversation_id is None:
-        inbox_id = int(credentials.get("inbox_id", "0"))
-        contact = await post(
-            "chatwoot",
-            client,
-            f"{base}/contacts",
-            headers=headers,
-            json={"inbox_id": inbox_id, "name": note.subject, "identifier": str(note.shipment_id)},
-        )
+        inbox_id = int(call.credentials.get("inbox_id", "0"))
+        contact = {"inbox_id": inbox_id, "name": note.subject, "identifier": str(note.shipment_id)}
+        answer = await call.send("chatwoot", "POST", f"{base}/contacts", headers=headers, json=contact)
         try:
-            contact_body = contact.json()["payload"]["contact"]
+            contact_body = answer.json()["payload"]["contact"]
             source_id = contact_body["contact_inboxes"][0]["source_id"]
-            conversation = await post(
-                "chatwoot",
-                client,
-                f"{base}/conversations",
-                headers=headers,
-                json={"source_id": source_id, "inbox_id": inbox_id, "contact_id": contact_body["id"]},
-            )
+            opened = {"source_id": source_id, "inbox_id": inbox_id, "contact_id": contact_body["id"]}
+            conversation = await call.send("chatwoot", "POST", f"{base}/conversations", headers=headers, json=opened)
             conversation_id = str(conversation.json()["id"])
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise DeliveryFailed("chatwoot: unexpected contact/conversation answer") from exc
-        await links.save_link(conn, note.tenant_id, note.shipment_id, "chatwoot", conversation_id, now)
-    await post(
-        "chatwoot",
-        client,
-        f"{base}/conversations/{conversation_id}/messages",
-        headers=headers,
-        json={"content": note.body, "message_type": "outgoing", "private": True},
+        await call.save_link(note, "chatwoot", conversation_id)
+    message = {"content": note.body, "message_type": "outgoing", "private": True}
+    await call.send(
+        "chatwoot", "POST", f"{base}/conversations/{conversation_id}/messages", headers=headers, json=message
     )
 
 
-async def webhook_desk(
-    client: httpx.AsyncClient,
-    base_url: str,
-    credentials: dict[str, str],
-    note: DeskNote,
-    conn: asyncpg.Pool,
-    now: datetime,
-) -> None:
-    secret = credentials.get("secret")
+async def webhook_desk(call: DeskCall, note: DeskNote) -> None:
+    secret = call.credentials.get("secret")
     if not secret:
         raise DeliveryFailed("desk webhook: no `secret` in credentials", permanent=True)
-    await deliver_webhook(client, base_url, secret, note.msg_id, note.payload)
+    await deliver_webhook(call.client, call.base_url, secret, note.msg_id, note.payload)
 
 
 DESKS = {"zendesk": zendesk, "chatwoot": chatwoot, "webhook": webhook_desk}

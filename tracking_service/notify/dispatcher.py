@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,7 +24,7 @@ from tracking_service.db import outbox as sql
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import Estimator
-from tracking_service.notify.desk import DESKS, DeskNote
+from tracking_service.notify.desk import DESKS, DeskCall, DeskNote
 from tracking_service.notify.email import build_email, send_email
 from tracking_service.notify.errors import DeliveryFailed
 from tracking_service.notify.messages import SUBJECTS, desk_body, notice_answer
@@ -34,6 +32,7 @@ from tracking_service.notify.sms import sms_provider
 from tracking_service.notify.webhooks import deliver_webhook
 from tracking_service.pii import PiiVault, open_credentials
 from tracking_service.tenants import settings_of
+from tracking_service.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ class DispatchReport:
     errors: list[str] = field(default_factory=list)
 
 
-class Dispatcher:
+class Dispatcher(Worker):
     def __init__(
         self,
         pool: asyncpg.Pool,
@@ -85,13 +84,9 @@ class Dispatcher:
         estimator: Estimator,
         owner: str | None = None,
     ) -> None:
-        self.pool = pool
-        self.client = client
+        super().__init__(pool, client, clock, vault, owner)
         self.settings = settings
-        self.clock = clock
-        self.vault = vault
         self.estimator = estimator
-        self.owner = owner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.sms = sms_provider(settings.sms)
         self._semaphore = asyncio.Semaphore(settings.notify.concurrency)
 
@@ -262,4 +257,4 @@ class Dispatcher:
             },
             tags=["tracking-service", str(data.get("kind", "incident"))],
         )
-        await DESKS[desk["kind"]](self.client, desk["base_url"], credentials, note, self.pool, now)
+        await DESKS[desk["kind"]](DeskCall(self.client, desk["base_url"], credentials, self.pool, now), note)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -14,6 +12,7 @@ from tracking_service import metrics, notices
 from tracking_service.auth import Principal
 from tracking_service.db import incidents as sql
 from tracking_service.incidents.views import to_response
+from tracking_service.pagination import ListQuery
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, NotFound
 from tracking_service.usecases.tenancy import read_scope
@@ -26,16 +25,10 @@ class Move(Enum):
     RESOLVE = ("resolved", ("open", "acknowledged"))
 
 
-async def incident_queue(
-    svc: Services,
-    principal: Principal,
-    tenant: str | None,
-    filters: Mapping[str, Any],
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
+async def incident_queue(svc: Services, principal: Principal, query: ListQuery) -> list[asyncpg.Record]:
     """The caller's incidents matching every filter (state, kind, carrier), newest first."""
-    return await sql.QUEUE.fetch(svc.db, read_scope(principal, tenant), dict(filters), after, limit)
+    scope = read_scope(principal, query.tenant)
+    return await sql.QUEUE.fetch(svc.db, scope, dict(query.filters), query.after, query.limit)
 
 
 async def move_incident(

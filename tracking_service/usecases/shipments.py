@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from tracking_service.auth import Principal
 from tracking_service.db import shipments as sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import estimate_shipment
+from tracking_service.pagination import ListQuery
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, Invalid, NotFound
 from tracking_service.usecases.tenancy import read_scope, write_tenant
@@ -39,20 +39,13 @@ async def find_shipment(svc: Services, principal: Principal, shipment_id: uuid.U
     return row
 
 
-async def search_shipments(
-    svc: Services,
-    principal: Principal,
-    tenant: str | None,
-    filters: Mapping[str, Any],
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[sql.ShipmentRow]:
+async def search_shipments(svc: Services, principal: Principal, query: ListQuery) -> list[sql.ShipmentRow]:
     """The caller's shipments matching every filter (``phone_last4`` is matched by its keyed hash), newest
     first."""
-    where = {name: value for name, value in filters.items() if name != "phone_last4"}
-    if filters.get("phone_last4") is not None:
-        where["phone_last4_hash"] = svc.vault.phone_last4_hash(filters["phone_last4"])
-    return await sql.search_shipments(svc.db, read_scope(principal, tenant), where, after, limit)
+    where = {name: value for name, value in query.filters.items() if name != "phone_last4"}
+    if query.filters.get("phone_last4") is not None:
+        where["phone_last4_hash"] = svc.vault.phone_last4_hash(query.filters["phone_last4"])
+    return await sql.search_shipments(svc.db, read_scope(principal, query.tenant), where, query.after, query.limit)
 
 
 async def shipment_events(
