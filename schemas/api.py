@@ -36,6 +36,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Reply(BaseModel):
+    """Response bodies: the service builds them through these models, and a field the model does not declare
+    is an error, so the OpenAPI document and the answers cannot drift apart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def shape(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` as this model has it: an undeclared or mistyped field fails here, not in a client."""
+        return cls.model_validate(data).model_dump()
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     AGENT = "agent"
@@ -98,7 +110,7 @@ class ShipmentCreate(Strict):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class Event(BaseModel):
+class Event(Reply):
     occurred_at: datetime
     status: Status
     sub_status: SubStatus | None
@@ -108,19 +120,19 @@ class Event(BaseModel):
     source: str
 
 
-class EstimatedDelivery(BaseModel):
+class EstimatedDelivery(Reply):
     at: datetime | None
     source: str | None = Field(description="carrier | model | promised")
 
 
-class MaskedBuyer(BaseModel):
+class MaskedBuyer(Reply):
     name: str | None
     phone: str | None
     email: str | None
     locale: Locale
 
 
-class Shipment(BaseModel):
+class Shipment(Reply):
     id: str
     tenant: str
     carrier: str
@@ -243,7 +255,7 @@ class IncidentNote(Strict):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class Incident(BaseModel):
+class Incident(Reply):
     id: str
     tenant: str
     shipment_id: str
@@ -278,7 +290,7 @@ class SubscriptionCreate(Strict):
     tenant: str | None = Field(default=None, max_length=63)
 
 
-class Subscription(BaseModel):
+class Subscription(Reply):
     id: str
     tenant: str
     url: str

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from carriers.detect import detect
-from schemas import TERMINAL_STATUSES
+from schemas import TERMINAL_STATUSES, api
 from schemas.api import ShipmentCreate
 from tracking_service.db import shipments as sql
 from tracking_service.detection import Recognition, local_candidates, recognise
@@ -118,37 +118,41 @@ def to_response(row: sql.ShipmentRow, model_at: datetime | None = None) -> dict[
             "carrier_code": row.last_event_code,
             "source": row.last_event_source,
         }
-    return {
-        "id": str(row.id),
-        "tenant": row.tenant_id,
-        "carrier": row.carrier,
-        "sub_carrier": row.sub_carrier,
-        "tracking_number": row.tracking_number,
-        "order_id": row.order_id,
-        "status": row.status,
-        "sub_status": row.sub_status,
-        "last_event": last_event,
-        "estimated_delivery": estimated_delivery(row, model_at),
-        "promised_delivery_at": row.promised_delivery_at,
-        "linked_shipment_id": str(row.linked_shipment_id) if row.linked_shipment_id else None,
-        "origin": row.origin,
-        "destination": row.destination,
-        "open_incidents": row.open_incidents,
-        "buyer": row.buyer_masked,
-        "metadata": row.metadata,
-        "next_poll_at": row.next_poll_at,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-    }
+    return api.Shipment.shape(
+        {
+            "id": str(row.id),
+            "tenant": row.tenant_id,
+            "carrier": row.carrier,
+            "sub_carrier": row.sub_carrier,
+            "tracking_number": row.tracking_number,
+            "order_id": row.order_id,
+            "status": row.status,
+            "sub_status": row.sub_status,
+            "last_event": last_event,
+            "estimated_delivery": estimated_delivery(row, model_at),
+            "promised_delivery_at": row.promised_delivery_at,
+            "linked_shipment_id": str(row.linked_shipment_id) if row.linked_shipment_id else None,
+            "origin": row.origin,
+            "destination": row.destination,
+            "open_incidents": row.open_incidents,
+            "buyer": row.buyer_masked,
+            "metadata": row.metadata,
+            "next_poll_at": row.next_poll_at,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        },
+    )
 
 
 def event_to_response(row: asyncpg.Record) -> dict[str, Any]:
-    return {
-        "occurred_at": row["occurred_at"],
-        "status": row["status"],
-        "sub_status": row["sub_status"],
-        "description": row["description"],
-        "location": row["location"],
-        "carrier_code": row["carrier_code"],
-        "source": row["source"],
-    }
+    return api.Event.shape(
+        {
+            "occurred_at": row["occurred_at"],
+            "status": row["status"],
+            "sub_status": row["sub_status"],
+            "description": row["description"],
+            "location": row["location"],
+            "carrier_code": row["carrier_code"],
+            "source": row["source"],
+        },
+    )

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from schemas.api import DeliverySearch, Role, SubscriptionCreate
+from schemas.api import DeliverySearch, Role, Subscription, SubscriptionCreate
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
@@ -23,16 +23,10 @@ routes = web.RouteTableDef()
 
 
 def subscription_view(row: asyncpg.Record, secret: str | None = None) -> dict[str, Any]:
-    data = {
-        "id": str(row["id"]),
-        "tenant": row["tenant_id"],
-        "url": row["url"],
-        "events": row["events"],
-        "created_at": row["created_at"],
-    }
-    if secret is not None:
-        data["secret"] = secret
-    return data
+    # The secret is shown once, when the subscription is created (no key at all otherwise).
+    data = {"id": str(row["id"]), "tenant": row["tenant_id"], "url": row["url"], "events": row["events"]}
+    data = Subscription.shape({**data, "created_at": row["created_at"], "secret": secret})
+    return data if secret is not None else {k: v for k, v in data.items() if k != "secret"}
 
 
 def delivery_view(row: asyncpg.Record) -> dict[str, Any]:

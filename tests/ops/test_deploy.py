@@ -10,7 +10,7 @@ import yaml
 
 from tracking_service import metrics
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
 def _docs(path: Path) -> list[dict]:  # type: ignore[type-arg]
