@@ -11,7 +11,7 @@ from tracking_service.db.core import fetch_row
 
 
 async def insert_tenant(
-    conn: asyncpg.Connection, tenant_id: str, name: str, timezone: str, locale: str, now: datetime
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, name: str, timezone: str, locale: str, now: datetime
 ) -> asyncpg.Record | None:
     """Insert a tenant; None when the id is taken."""
     return await fetch_row(
@@ -37,7 +37,7 @@ async def existing_tenants(conn: asyncpg.Connection, tenant_ids: list[str]) -> s
     return {r["id"] for r in rows}
 
 
-async def update_settings(conn: asyncpg.Connection, tenant_id: str, settings: dict[str, Any]) -> bool:
+async def update_settings(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, settings: dict[str, Any]) -> bool:
     result: str = await conn.execute("UPDATE tenants SET settings = $2 WHERE id = $1", tenant_id, settings)
     return result.endswith(" 1")
 
