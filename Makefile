@@ -9,6 +9,8 @@ export TRACKING_SANDBOX ?= true
 export TRACKING_DEMO ?= true
 export TRACKING_DEMO_KEY ?= demo-agent-key
 export TRACKING_BOOTSTRAP_ADMIN_KEY ?= demo-admin-key
+# Development and tests: webhook and desk peers on localhost over http (production keeps the URL guard).
+export TRACKING_ALLOW_PRIVATE_URLS ?= true
 
 .PHONY: install run test lint format bench clean chromium wrk
 

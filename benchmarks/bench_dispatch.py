@@ -19,7 +19,7 @@ from tracking_service.db.core import init_connection
 from tracking_service.estimates import Estimator
 from tracking_service.notify.dispatcher import Dispatcher
 from tracking_service.notify.webhooks import new_secret
-from tracking_service.pii import PiiVault
+from tracking_service.pii import PiiVault, seal_secret
 
 NOTICES = 2000
 CONCURRENCY = 16
@@ -55,12 +55,15 @@ async def main() -> None:
         assert pool is not None
         sub_id = uuid.uuid4()
         await pool.execute("INSERT INTO tenants (id, name, created_at) VALUES ('bench', 'Bench', now())")
+        vault = PiiVault("bench")
+        sealed, key_id = seal_secret(vault, new_secret())
         await pool.execute(
-            "INSERT INTO subscriptions (tenant_id, id, url, events, secret, created_at)"
-            " VALUES ('bench', $1, $2, '{incident.opened}', $3, now())",
+            "INSERT INTO subscriptions (tenant_id, id, url, events, secret_sealed, secret_key_id, created_at)"
+            " VALUES ('bench', $1, $2, '{incident.opened}', $3, $4, now())",
             sub_id,
             url,
-            new_secret(),
+            sealed,
+            key_id,
         )
         await pool.execute(
             """INSERT INTO outbox (tenant_id, id, channel, subscription_id, event_type, payload, next_attempt_at,
@@ -73,7 +76,7 @@ async def main() -> None:
         )
         settings = Settings(notify={"batch_size": 500, "concurrency": CONCURRENCY})
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
-            dispatcher = Dispatcher(pool, client, settings, SystemClock(), PiiVault("bench"), Estimator())
+            dispatcher = Dispatcher(pool, client, settings, SystemClock(), vault, Estimator())
             started = time.perf_counter()
             while len(received) < NOTICES:
                 await dispatcher.dispatch_once()

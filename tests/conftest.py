@@ -91,6 +91,8 @@ def make_settings(db_dsn: str, port: int, **overrides: object) -> Settings:
         "database_url": db_dsn,
         "sandbox": True,
         "bootstrap_admin_key": ADMIN_KEY,
+        # Peers (webhooks, desks) listen on 127.0.0.1 over http; tests of the URL guard turn this off.
+        "allow_private_urls": True,
         "http": {"host": "127.0.0.1", "port": port},
         # Tests drive the poller, dispatcher and sweep themselves; no background ticks.
         "polling": {"enabled": False, "retry_base_seconds": 0.01, "retry_max_wait_seconds": 2.0},

@@ -35,17 +35,19 @@ from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.db.events import ensure_event_partitions
+from tracking_service.db.subscriptions import seal_clear_secrets
 from tracking_service.detection import Recognition
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
 from tracking_service.logging_setup import install_request_id
 from tracking_service.notify.dispatcher import Dispatcher
-from tracking_service.pii import PiiVault
+from tracking_service.pii import PiiVault, seal_secret
 from tracking_service.polling import Poller, build_lanes
 from tracking_service.resilience import KeyRateLimiter
 from tracking_service.retention import purge_pii
 from tracking_service.services import SERVICES, Services
 from tracking_service.subscriptions import Subscriber
+from tracking_service.urlguard import guarded_client
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         await migrate(conn)
         await ensure_event_partitions(conn, svc.clock.now())
         await ensure_bootstrap(conn, settings, svc.clock.now())
+        if sealed := await seal_clear_secrets(conn, lambda secret: seal_secret(svc.vault, secret)):
+            log.info("webhook secrets sealed", extra={"subscriptions": sealed})
     svc.audit_log = AuditLog(svc.pool)
     flusher = asyncio.create_task(svc.audit_log.run())
     yield
@@ -120,13 +124,17 @@ async def _carriers(app: web.Application) -> AsyncIterator[None]:
     if recognizer is not None:
         svc.recognition = Recognition(recognizer, svc.client, svc.clock)
     lanes = build_lanes(svc.db, svc.adapters, carrier_settings, settings.polling, svc.clock)
-    svc.dispatcher = Dispatcher(svc.db, svc.client, settings, svc.clock, svc.vault, svc.estimator)
+    svc.tenant_client = guarded_client(settings.notify.request_timeout_seconds, settings.allow_private_urls)
+    svc.dispatcher = Dispatcher(
+        svc.db, svc.client, settings, svc.clock, svc.vault, svc.estimator, tenant_client=svc.tenant_client
+    )
     svc.poller = Poller(svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, estimator=svc.estimator)
     svc.subscriber = Subscriber(
         svc.db, lanes, svc.client, settings.polling, svc.clock, svc.vault, settings.public_base_url()
     )
     log.info("carriers enabled", extra={"carriers": sorted(svc.adapters)})
     yield
+    await svc.tenant_client.aclose()
     await svc.client.aclose()
 
 

@@ -171,6 +171,11 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="base URL carriers and buyers reach the service at; unset → http://<host>:<port>"
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="let tenant URLs (webhooks, desk base_url) use http and private/loopback addresses: "
+        "development and tests only (tracking_service.urlguard)",
+    )
     log_level: str = "INFO"
     http: HttpSettings = HttpSettings()
     polling: PollingSettings = PollingSettings()

@@ -94,5 +94,14 @@ def seal_credentials(vault: PiiVault, credentials: dict[str, str]) -> dict[str, 
     return {"sealed": base64.b64encode(vault.seal(credentials)).decode(), "key_id": vault.key_id}
 
 
+def seal_secret(vault: PiiVault, secret: str) -> tuple[bytes, str]:
+    """A signing secret as stored: sealed, with the key id for rotation."""
+    return vault.seal({"secret": secret}), vault.key_id
+
+
+def open_secret(vault: PiiVault, sealed: bytes, key_id: str) -> str:
+    return str(vault.open(sealed, key_id)["secret"])
+
+
 def open_credentials(vault: PiiVault, stored: dict[str, str]) -> dict[str, str]:
     return {str(k): str(v) for k, v in vault.open(base64.b64decode(stored["sealed"]), stored["key_id"]).items()}

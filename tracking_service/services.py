@@ -28,7 +28,8 @@ class Services:
     clock: Clock
     vault: PiiVault
     pool: asyncpg.Pool | None = None
-    client: httpx.AsyncClient | None = None
+    client: httpx.AsyncClient | None = None  # carriers and SMS: addresses the operator configured
+    tenant_client: httpx.AsyncClient | None = None  # webhooks and desks: tenant URLs, address-checked
     poller: Poller | None = None
     subscriber: Subscriber | None = None
     dispatcher: Dispatcher | None = None

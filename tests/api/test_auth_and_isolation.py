@@ -59,7 +59,17 @@ async def test_other_tenants_shipments_are_404_and_invisible(service: LiveServic
         assert (await a.get(f"/v1/shipments/{mine['id']}/events")).status_code == 404
         assert (await a.post(f"/v1/shipments/{mine['id']}/refresh")).status_code == 404
         assert (await a.get("/v1/shipments", params={"order_id": "B-1"})).json()["items"] == []
-        assert (await a.get("/v1/shipments", params={"tenant": "shop-b"})).json()["items"] == []
+        # Naming another tenant is 404 on every read that takes `tenant=` (SPEC §12), not an empty 200.
+        for path, extra in [
+            ("/v1/shipments", {}),
+            ("/v1/incidents", {}),
+            ("/v1/deliveries", {}),
+            ("/v1/stats", {}),
+            ("/v1/estimates", {"carrier": "sandbox"}),
+        ]:
+            foreign = await a.get(path, params={"tenant": "shop-b", **extra})
+            assert foreign.status_code == 404, (path, foreign.status_code, foreign.text)
+            assert foreign.headers["content-type"].startswith("application/problem+json")
         named = await a.post("/v1/shipments", json={"tracking_number": "SBX-IN_TRANSIT-10", "tenant": "shop-b"})
         assert named.status_code == 404
         assert (await b.get(f"/v1/shipments/{mine['id']}")).status_code == 200

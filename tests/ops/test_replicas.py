@@ -27,6 +27,7 @@ async def _start(db_dsn: str, port: int) -> asyncio.subprocess.Process:
         "TRACKING_DATABASE_URL": db_dsn,
         "TRACKING_HTTP__PORT": str(port),
         "TRACKING_SANDBOX": "true",
+        "TRACKING_ALLOW_PRIVATE_URLS": "true",  # its webhook peer listens on 127.0.0.1
         "TRACKING_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY,
         "TRACKING_LOG_LEVEL": "WARNING",
         "TRACKING_POLLING__TICK_SECONDS": "0.3",

@@ -62,9 +62,7 @@ async def resolve(request: web.Request) -> web.Response:
 async def estimates(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, EstimateQuery)
-    scope = principal.scope
-    if query.tenant is not None:
-        scope = [query.tenant] if principal.can_see(query.tenant) else []
+    scope = read_scope(principal, query.tenant)
     svc = services(request)
     origin, destination = parse_place(query.origin), parse_place(query.destination)
     lane = await svc.estimator.estimate(svc.db, scope, query.carrier, origin, destination)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 import asyncpg
@@ -13,16 +14,22 @@ COLUMNS = "tenant_id, id, url, events, created_at"
 
 
 async def insert_subscription(
-    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, url: str, events: list[str], secret: str, now: datetime
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenant_id: str,
+    url: str,
+    events: list[str],
+    sealed: tuple[bytes, str],
+    now: datetime,
 ) -> asyncpg.Record:
+    """A subscription whose signing secret is stored sealed (``sealed`` = ciphertext, key id)."""
     row = await conn.fetchrow(
-        f"INSERT INTO subscriptions (tenant_id, id, url, events, secret, created_at)"
-        f" VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}",
+        f"INSERT INTO subscriptions (tenant_id, id, url, events, secret_sealed, secret_key_id, created_at)"
+        f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}",
         tenant_id,
         uuid.uuid4(),
         url,
         events,
-        secret,
+        *sealed,
         now,
     )
     assert row is not None
@@ -52,3 +59,31 @@ async def delete_subscription(
         now,
     )
     return result.endswith(" 1")
+
+
+async def signing_target(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, subscription_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """Where a notice goes and its sealed secret; deleted subscriptions included (``deleted_at`` says so)."""
+    return await fetch_row(
+        conn,
+        "SELECT url, secret_sealed, secret_key_id, deleted_at FROM subscriptions WHERE tenant_id = $1 AND id = $2",
+        tenant_id,
+        subscription_id,
+    )
+
+
+async def seal_clear_secrets(conn: asyncpg.Connection | asyncpg.Pool, seal: Callable[[str], tuple[bytes, str]]) -> int:
+    """Seal the secrets of subscriptions stored before secrets were sealed (run at start-up); how many."""
+    rows = await conn.fetch("SELECT tenant_id, id, secret FROM subscriptions WHERE secret IS NOT NULL")
+    for row in rows:
+        sealed, key_id = seal(row["secret"])
+        await conn.execute(
+            "UPDATE subscriptions SET secret_sealed = $3, secret_key_id = $4, secret = NULL"
+            " WHERE tenant_id = $1 AND id = $2",
+            row["tenant_id"],
+            row["id"],
+            sealed,
+            key_id,
+        )
+    return len(rows)

@@ -22,6 +22,7 @@ from tracking_service.clock import Clock
 from tracking_service.config import Settings
 from tracking_service.db import outbox as sql
 from tracking_service.db import shipments as shipments_sql
+from tracking_service.db import subscriptions as subscriptions_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import Estimator
 from tracking_service.notify.desk import DESKS, DeskCall, DeskNote
@@ -30,7 +31,7 @@ from tracking_service.notify.errors import DeliveryFailed
 from tracking_service.notify.messages import SUBJECTS, desk_body, notice_answer
 from tracking_service.notify.sms import sms_provider
 from tracking_service.notify.webhooks import deliver_webhook
-from tracking_service.pii import PiiVault, open_credentials
+from tracking_service.pii import PiiVault, open_credentials, open_secret
 from tracking_service.tenants import settings_of
 from tracking_service.workers import Worker
 
@@ -83,8 +84,11 @@ class Dispatcher(Worker):
         vault: PiiVault,
         estimator: Estimator,
         owner: str | None = None,
+        tenant_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(pool, client, clock, vault, owner)
+        # Webhooks and desks go to URLs a tenant chose: through the address-checked client (urlguard).
+        self.tenant_client = tenant_client or client
         self.settings = settings
         self.estimator = estimator
         self.sms = sms_provider(settings.sms)
@@ -184,14 +188,11 @@ class Dispatcher(Worker):
             await self._buyer(row, tenant, now)
 
     async def _webhook(self, row: asyncpg.Record, now: datetime) -> None:
-        sub = await self.pool.fetchrow(
-            "SELECT url, secret, deleted_at FROM subscriptions WHERE tenant_id = $1 AND id = $2",
-            row["tenant_id"],
-            row["subscription_id"],
-        )
+        sub = await subscriptions_sql.signing_target(self.pool, row["tenant_id"], row["subscription_id"])
         if sub is None or sub["deleted_at"] is not None:
             raise DeliveryFailed("webhook: subscription deleted", permanent=True)
-        await deliver_webhook(self.client, sub["url"], sub["secret"], str(row["id"]), row["payload"])
+        secret = open_secret(self.vault, sub["secret_sealed"], sub["secret_key_id"])
+        await deliver_webhook(self.tenant_client, sub["url"], secret, str(row["id"]), row["payload"])
 
     async def _shipment(self, row: asyncpg.Record) -> shipments_sql.ShipmentRow:
         shipment = await shipments_sql.get_shipment(self.pool, row["shipment_id"], [row["tenant_id"]])
@@ -257,4 +258,4 @@ class Dispatcher(Worker):
             },
             tags=["tracking-service", str(data.get("kind", "incident"))],
         )
-        await DESKS[desk["kind"]](DeskCall(self.client, desk["base_url"], credentials, self.pool, now), note)
+        await DESKS[desk["kind"]](DeskCall(self.tenant_client, desk["base_url"], credentials, self.pool, now), note)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tracking_service.urlguard import BlockedAddress
+
 
 class DeliveryFailed(Exception):
     """``permanent``: retrying cannot help (bad address, 4xx); ``retry_after``: the peer asked us to wait."""
@@ -39,6 +41,8 @@ async def post(peer: str, client: httpx.AsyncClient, url: str, **kwargs: object)
 async def send(peer: str, client: httpx.AsyncClient, method: str, url: str, **kwargs: object) -> httpx.Response:
     try:
         response = await client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    except BlockedAddress as exc:
+        raise DeliveryFailed(f"{peer}: refused to connect: {exc}", permanent=True) from exc
     except httpx.TimeoutException as exc:
         raise DeliveryFailed(f"{peer}: timeout") from exc
     except httpx.TransportError as exc:

@@ -6,7 +6,6 @@ import base64
 import secrets
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from standardwebhooks.webhooks import Webhook
@@ -15,24 +14,8 @@ from tracking_service.jsonutil import dumps
 from tracking_service.notify.errors import post
 
 
-class BadSubscriptionUrl(ValueError):
-    pass
-
-
 def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-
-
-def validate_url(url: str) -> str:
-    """http(s) only, a host, and no credentials in the URL (they would leak into logs and lists)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise BadSubscriptionUrl("url must be http or https")
-    if not parts.hostname:
-        raise BadSubscriptionUrl("url needs a host")
-    if parts.username is not None or parts.password is not None:
-        raise BadSubscriptionUrl("url must not carry credentials; the payload is signed with the secret instead")
-    return url
 
 
 def signed_headers(secret: str, msg_id: str, sent_at: datetime, body: str) -> dict[str, str]:

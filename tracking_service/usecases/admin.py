@@ -13,6 +13,7 @@ from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.pii import seal_credentials
 from tracking_service.services import Services
+from tracking_service.urlguard import UnsafeUrl, check_url
 from tracking_service.usecases.errors import Conflict, Invalid, NotFound
 
 
@@ -28,6 +29,10 @@ async def put_settings(svc: Services, tenant_id: str, body: TenantSettings) -> d
     stored = body.model_dump(mode="json")
     shown = body.model_dump(mode="json")
     if body.desk is not None:
+        try:
+            await check_url(body.desk.base_url, svc.settings.allow_private_urls)
+        except UnsafeUrl as exc:
+            raise Invalid(str(exc), "desk.base_url") from exc
         stored["desk"]["credentials"] = seal_credentials(svc.vault, body.desk.credentials)
         shown["desk"]["credentials"] = {"configured": sorted(body.desk.credentials)}
     if not await tenants_sql.update_settings(svc.db, tenant_id, stored):

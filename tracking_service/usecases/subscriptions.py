@@ -12,9 +12,11 @@ from schemas.api import Subscription, SubscriptionCreate
 from tracking_service.auth import Principal
 from tracking_service.db import outbox as outbox_sql
 from tracking_service.db import subscriptions as sql
-from tracking_service.notify.webhooks import BadSubscriptionUrl, new_secret, validate_url
+from tracking_service.notify.webhooks import new_secret
 from tracking_service.pagination import ListQuery
+from tracking_service.pii import seal_secret
 from tracking_service.services import Services
+from tracking_service.urlguard import UnsafeUrl, check_url
 from tracking_service.usecases.errors import Invalid, NotFound
 from tracking_service.usecases.tenancy import read_scope, write_tenant
 
@@ -30,13 +32,15 @@ async def subscribe(svc: Services, principal: Principal, body: SubscriptionCreat
     """A webhook subscription of the caller's tenant, with a new signing secret (shown this once)."""
     tenant_id = write_tenant(principal, body.tenant)
     try:
-        url = validate_url(body.url)
-    except BadSubscriptionUrl as exc:
+        url = await check_url(body.url, svc.settings.allow_private_urls)
+    except UnsafeUrl as exc:
         raise Invalid(str(exc), "url") from exc
     secret = new_secret()
     events = sorted({e.value for e in body.events})
     try:
-        row = await sql.insert_subscription(svc.db, tenant_id, url, events, secret, svc.clock.now())
+        row = await sql.insert_subscription(
+            svc.db, tenant_id, url, events, seal_secret(svc.vault, secret), svc.clock.now()
+        )
     except asyncpg.ForeignKeyViolationError as exc:
         raise NotFound(f"tenant {tenant_id!r}") from exc
     return subscription_view(row, secret)

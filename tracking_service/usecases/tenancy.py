@@ -5,14 +5,15 @@ from __future__ import annotations
 from tracking_service.auth import Principal
 from tracking_service.usecases.errors import Invalid, NotFound
 
-NOTHING: list[str] = []  # a scope that matches no tenant
-
 
 def read_scope(principal: Principal, tenant: str | None) -> list[str] | None:
-    """Tenants a read covers: the key's (None = all), narrowed to ``tenant`` when named."""
+    """Tenants a read covers: the key's (None = all), narrowed to ``tenant`` when named. Naming a tenant the
+    key may not see is NotFound, as for any other tenant's object (SPEC §12: foreign ``tenant=`` is 404)."""
     if tenant is None:
         return principal.scope
-    return [tenant] if principal.can_see(tenant) else NOTHING
+    if not principal.can_see(tenant):
+        raise NotFound(f"tenant {tenant!r}")
+    return [tenant]
 
 
 def write_tenant(principal: Principal, named: str | None) -> str:
