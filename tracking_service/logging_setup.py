@@ -54,3 +54,5 @@ def configure_logging(level: str) -> None:
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The embedded PostgreSQL logs every initdb/pg_ctl command line and its whole output at INFO.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,17 @@ _embedded: dict[Path, Any] = {}
 
 def embedded_dsn(data_dir: Path) -> str:
     """Start (once per process) the ``pgserver`` PostgreSQL under ``data_dir/pg`` and return its DSN."""
-    import pgserver  # imported lazily: only needed without a configured DSN
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset (containers, CI) and falls back to /tmp: harmless.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+        import pgserver  # imported lazily: only needed without a configured DSN
 
     path = (data_dir / "pg").resolve()
     if path not in _embedded:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _embedded[path] = pgserver.get_server(str(path), cleanup_mode="stop")  # type: ignore[attr-defined]
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+            _embedded[path] = pgserver.get_server(str(path), cleanup_mode="stop")  # type: ignore[attr-defined]
         log.info("embedded postgresql started", extra={"data_dir": str(path)})
     uri: str = _embedded[path].get_uri()
     return uri
