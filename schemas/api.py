@@ -168,6 +168,30 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
+BATCH_MAX = 1000
+
+
+class ShipmentBatch(Strict):
+    """``POST /v1/shipments/batch``: each item is a ``ShipmentCreate`` body, validated on its own so one bad
+    item is reported in its result instead of refusing the batch."""
+
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class BatchResult(Reply):
+    index: int
+    status: int = Field(description="201 registered, 200 already registered, 4xx refused (see error)")
+    shipment: Shipment | None = None
+    error: Problem | None = None
+
+
+class BatchResults(Reply):
+    results: list[BatchResult]
+    created: int
+    existing: int
+    failed: int
+
+
 class Thresholds(Strict):
     stalled_pre_pickup_hours: float = Field(default=48, gt=0, le=24 * 90)
     stalled_in_transit_hours: float = Field(default=72, gt=0, le=24 * 90)

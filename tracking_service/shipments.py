@@ -84,11 +84,6 @@ def new_shipment(
     )
 
 
-async def register(conn: asyncpg.Connection, new: sql.NewShipment, now: datetime) -> tuple[dict[str, Any], bool]:
-    row, created = await sql.insert_shipment(conn, new, now)
-    return to_response(row), created
-
-
 def estimated_delivery(row: sql.ShipmentRow, model_at: datetime | None) -> dict[str, Any]:
     """Best estimate for an in-flight parcel: the carrier's, else the lane model's, else the shop's promise."""
     if row.status in TERMINAL_STATUSES:

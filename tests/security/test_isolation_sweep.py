@@ -43,9 +43,16 @@ EMPTY_READS: dict[str, Callable[[dict[str, Any]], bool]] = {
 }
 
 
+# Writes that answer 200 with a result per item: every item aimed at tenant B must be refused on its own.
+ITEM_WRITES = {"/v1/shipments/batch"}
+
+
 def _refused_or_empty(method: str, path: str, response: httpx.Response) -> str | None:
     """Why this answer to tenant A breaks isolation, or None when it does not."""
     status = response.status_code
+    if path in ITEM_WRITES and status == 200:
+        items = [r["status"] for r in response.json()["results"]]
+        return None if items and all(s in REFUSED for s in items) else f"batch items answered {items}, not 403/404"
     if method in WRITES:
         return None if status in REFUSED else f"cross-tenant write answered {status}, not 403/404"
     if "{" in path:
@@ -130,6 +137,7 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
 def _body_for(path: str, ids: dict[str, str]) -> dict[str, object]:
     bodies: dict[str, dict[str, object]] = {
         "/v1/shipments": {"tracking_number": "SBX-DAMAGED-7777", "tenant": "shop-b"},
+        "/v1/shipments/batch": {"items": [{"tracking_number": "SBX-DAMAGED-7777", "tenant": "shop-b"}]},
         "/v1/claims": {"shipment_id": ids["shipment_id"], "kind": "lost", "description": "x"},
         "/v1/answers": {"text": "SBX-DAMAGED-7777 到哪了", "tenant": "shop-b"},
         "/v1/subscriptions": {"url": "http://127.0.0.1:9/x", "events": ["incident.opened"], "tenant": "shop-b"},

@@ -63,18 +63,22 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def problem_response(problem: Problem) -> web.Response:
-    slug = problem.title.lower().replace(" ", "-")
+def problem_body(problem: Problem) -> dict[str, Any]:
+    """The problem+json document (RFC 9457) of ``problem``; also a batch item's ``error``."""
     body: dict[str, Any] = {
-        "type": PROBLEM_TYPE + slug,
+        "type": PROBLEM_TYPE + problem.title.lower().replace(" ", "-"),
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
     }
     if problem.errors is not None:
         body["errors"] = problem.errors
+    return body
+
+
+def problem_response(problem: Problem) -> web.Response:
     return web.Response(
-        body=dumps_bytes(body),
+        body=dumps_bytes(problem_body(problem)),
         status=problem.status,
         content_type="application/problem+json",
         charset="utf-8",

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+from typing import Any
 
-from schemas.api import PageQuery, ShipmentCreate, ShipmentSearch
+from aiohttp import web
+from pydantic import ValidationError
+
+from schemas.api import PageQuery, ShipmentBatch, ShipmentCreate, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
-from tracking_service.api.problems import json_response
+from tracking_service.api.problems import from_refusal, from_validation, json_response, problem_body
 from tracking_service.pagination import ListQuery, page
 from tracking_service.services import services
+from tracking_service.usecases.errors import UseCaseError
 from tracking_service.usecases.shipments import (
     find_shipment,
     refresh_shipment,
     register_shipment,
+    register_shipments,
     search_shipments,
     shipment_events,
     shipment_view,
@@ -31,6 +36,38 @@ async def register(request: web.Request) -> web.Response:
     done = await register_shipment(services(request), principal, body)
     location = {"Location": f"/v1/shipments/{done.shipment['id']}"}
     return json_response(done.shipment, status=201 if done.created else 200, headers=location)
+
+
+@routes.post("/v1/shipments/batch")
+async def register_batch(request: web.Request) -> web.Response:
+    """Up to 1,000 registrations in one request; each item answers like the single POST would (201, 200 or
+    a problem), good items land when others fail."""
+    principal = await authenticate(request)
+    batch = await read_body(request, ShipmentBatch)
+    results: dict[int, dict[str, Any]] = {}
+    bodies: list[tuple[int, ShipmentCreate]] = []
+    for index, item in enumerate(batch.items):
+        try:
+            bodies.append((index, ShipmentCreate.model_validate(item)))
+        except ValidationError as exc:
+            results[index] = {"index": index, "status": 422, "error": problem_body(from_validation(exc, "item"))}
+    outcomes = await register_shipments(services(request), principal, [body for _, body in bodies])
+    for (index, _), outcome in zip(bodies, outcomes, strict=True):
+        if isinstance(outcome, UseCaseError):
+            problem = from_refusal(outcome)
+            results[index] = {"index": index, "status": problem.status, "error": problem_body(problem)}
+        else:
+            results[index] = {"index": index, "status": 201 if outcome.created else 200, "shipment": outcome.shipment}
+    ordered = [results[index] for index in range(len(batch.items))]
+    counts = {status: sum(1 for r in ordered if r["status"] == status) for status in (200, 201)}
+    return json_response(
+        {
+            "results": ordered,
+            "created": counts[201],
+            "existing": counts[200],
+            "failed": len(ordered) - sum(counts.values()),
+        }
+    )
 
 
 @routes.get("/v1/shipments/{shipment_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -140,49 +141,95 @@ class NewShipment:
     subscribe: bool = False  # the carrier pushes: the subscription job subscribes it (push_state pending)
 
 
+INSERT_COLUMNS = (
+    "tenant_id",
+    "id",
+    "carrier",
+    "tracking_number",
+    "sub_carrier",
+    "order_id",
+    "promised_delivery_at",
+    "linked_shipment_id",
+    "origin",
+    "destination",
+    "buyer_sealed",
+    "buyer_key_id",
+    "buyer_masked",
+    "phone_last4_hash",
+    "metadata",
+    "buyer_opted_out",
+    "subscribe",
+)
+INSERT_TYPES = (
+    "text uuid text text text text timestamptz uuid jsonb jsonb bytea text jsonb bytea jsonb bool bool".split()
+)
+
+INSERT_SQL = f"""
+INSERT INTO shipments (
+    {", ".join(INSERT_COLUMNS[:-1])},
+    next_poll_at, sweep_at, created_at, updated_at, push_state, push_due_at)
+SELECT {", ".join("i." + c for c in INSERT_COLUMNS[:-1])},
+       $18, $18, $18, $18,
+       -- a carrier that pushes: the subscription job subscribes the parcel (SPEC §2)
+       CASE WHEN i.subscribe THEN 'pending' END, CASE WHEN i.subscribe THEN $18::timestamptz END
+FROM unnest({", ".join(f"${n}::{t}[]" for n, t in enumerate(INSERT_TYPES, 1))}) AS i({", ".join(INSERT_COLUMNS)})
+ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
+RETURNING {SHIPMENT_COLUMNS}
+"""
+
+EXISTING_SQL = f"""
+SELECT {SHIPMENT_COLUMNS} FROM shipments
+WHERE (tenant_id, carrier, tracking_number) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
+"""
+
+
+async def insert_shipments(
+    conn: asyncpg.Connection | asyncpg.Pool, news: list[NewShipment], now: datetime
+) -> list[tuple[ShipmentRow, bool]]:
+    """Insert many in one statement; a (tenant, carrier, number) already registered — before, or earlier in
+    ``news`` — comes back as the stored row with "created" False. Results follow ``news``' order."""
+    if not news:
+        return []
+    values = [{**{f.name: getattr(new, f.name) for f in fields(NewShipment)}, "id": uuid.uuid4()} for new in news]
+    inserted = {
+        _key(row): row
+        for row in map(ShipmentRow.of, await conn.fetch(INSERT_SQL, *columns(values, *INSERT_COLUMNS), now))
+    }
+    results: list[tuple[ShipmentRow, bool] | None] = []
+    missing: list[NewShipment] = []
+    for new in news:
+        row = inserted.pop(_key(new), None)  # popped: a repeat later in the batch is "already registered"
+        results.append((row, True) if row is not None else None)
+        if row is None:
+            missing.append(new)
+    existing: dict[tuple[str, str, str], ShipmentRow] = {}
+    if missing:
+        keys = columns(missing, "tenant_id", "carrier", "tracking_number")
+        existing = {_key(row): row for row in map(ShipmentRow.of, await conn.fetch(EXISTING_SQL, *keys))}
+    return [result or (existing[_key(new)], False) for result, new in zip(results, news, strict=True)]
+
+
+def _key(item: NewShipment | ShipmentRow) -> tuple[str, str, str]:
+    return item.tenant_id, item.carrier, item.tracking_number
+
+
 async def insert_shipment(conn: asyncpg.Connection, new: NewShipment, now: datetime) -> tuple[ShipmentRow, bool]:
     """Insert, or return the existing row for (tenant, carrier, number); the flag says "created"."""
-    row = await conn.fetchrow(
-        f"""
-        INSERT INTO shipments (
-            tenant_id, id, carrier, tracking_number, sub_carrier, order_id, promised_delivery_at,
-            linked_shipment_id, origin, destination, buyer_sealed, buyer_key_id, buyer_masked,
-            phone_last4_hash, metadata, next_poll_at, sweep_at, created_at, updated_at, buyer_opted_out,
-            push_state, push_due_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $16, $17,
-                CASE WHEN $18::boolean THEN 'pending' END, CASE WHEN $18::boolean THEN $16::timestamptz END)
-        ON CONFLICT (tenant_id, carrier, tracking_number) DO NOTHING
-        RETURNING {SHIPMENT_COLUMNS}
-        """,
-        new.tenant_id,
-        uuid.uuid4(),
-        new.carrier,
-        new.tracking_number,
-        new.sub_carrier,
-        new.order_id,
-        new.promised_delivery_at,
-        new.linked_shipment_id,
-        new.origin,
-        new.destination,
-        new.buyer_sealed,
-        new.buyer_key_id,
-        new.buyer_masked,
-        new.phone_last4_hash,
-        new.metadata,
-        now,
-        new.buyer_opted_out,
-        new.subscribe,
+    [result] = await insert_shipments(conn, [new], now)
+    return result
+
+
+async def existing_ids(
+    conn: asyncpg.Connection | asyncpg.Pool, keys: Sequence[tuple[str, uuid.UUID | None]]
+) -> set[tuple[str, uuid.UUID]]:
+    """Which of the (tenant, shipment id) pairs name a stored shipment."""
+    if not keys:
+        return set()
+    rows = await conn.fetch(
+        "SELECT tenant_id, id FROM shipments WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))",
+        *columns(keys, 0, 1),
     )
-    if row is not None:
-        return ShipmentRow.of(row), True
-    existing = await conn.fetchrow(
-        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE tenant_id = $1 AND carrier = $2 AND tracking_number = $3",
-        new.tenant_id,
-        new.carrier,
-        new.tracking_number,
-    )
-    assert existing is not None
-    return ShipmentRow.of(existing), False
+    return {(r["tenant_id"], r["id"]) for r in rows}
 
 
 async def get_shipment(

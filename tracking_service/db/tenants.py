@@ -32,7 +32,7 @@ async def get_tenant(conn: asyncpg.Connection, tenant_id: str) -> asyncpg.Record
     )
 
 
-async def existing_tenants(conn: asyncpg.Connection, tenant_ids: list[str]) -> set[str]:
+async def existing_tenants(conn: asyncpg.Connection | asyncpg.Pool, tenant_ids: list[str]) -> set[str]:
     rows = await conn.fetch("SELECT id FROM tenants WHERE id = ANY($1::text[])", tenant_ids)
     return {r["id"] for r in rows}
 

@@ -1,9 +1,10 @@
-"""Shipment use cases: register one, show one (with the lane model's ETA), search, refresh."""
+"""Shipment use cases: register one or many, show one (with the lane model's ETA), search, refresh."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import estimate_shipment
 from tracking_service.pagination import ListQuery
 from tracking_service.services import Services
-from tracking_service.usecases.errors import Conflict, Invalid, NotFound
+from tracking_service.usecases.errors import Conflict, Invalid, NotFound, UseCaseError
 from tracking_service.usecases.tenancy import read_scope, write_tenant
 
 REFRESH_WAIT_STEPS = 50  # x 0.1 s
@@ -61,8 +62,54 @@ class Registered:
     created: bool  # False: the same number was already registered for this tenant
 
 
+BATCH_CHUNK = 500  # shipments per insert statement
+
+
 async def register_shipment(svc: Services, principal: Principal, body: ShipmentCreate) -> Registered:
     """Register a parcel: carrier named or detected, buyer sealed and masked, push subscription queued."""
+    [outcome] = await register_shipments(svc, principal, [body])
+    if isinstance(outcome, UseCaseError):
+        raise outcome
+    return outcome
+
+
+async def register_shipments(
+    svc: Services, principal: Principal, bodies: Sequence[ShipmentCreate]
+) -> list[Registered | UseCaseError]:
+    """Register many parcels (``POST /v1/shipments/batch``, and the single POST as a batch of one): each body
+    gets its own outcome, in order; a refused one does not stop the others. The tenants and linked parcels
+    are checked in one query each, the good ones inserted ``BATCH_CHUNK`` per statement."""
+    outcomes: list[Registered | UseCaseError | None] = [None] * len(bodies)
+    prepared: list[tuple[int, sql.NewShipment]] = []
+    for index, body in enumerate(bodies):
+        try:
+            prepared.append((index, await _prepare(svc, principal, body)))
+        except UseCaseError as exc:
+            outcomes[index] = exc
+    async with svc.db.acquire() as conn:
+        tenants = await tenants_sql.existing_tenants(conn, sorted({new.tenant_id for _, new in prepared}))
+        links = [(new.tenant_id, new.linked_shipment_id) for _, new in prepared if new.linked_shipment_id]
+        linked = await sql.existing_ids(conn, links)
+        ready: list[tuple[int, sql.NewShipment]] = []
+        for index, new in prepared:
+            if new.tenant_id not in tenants:
+                outcomes[index] = NotFound(f"tenant {new.tenant_id!r}")
+            elif new.linked_shipment_id and (new.tenant_id, new.linked_shipment_id) not in linked:
+                outcomes[index] = Invalid(
+                    "linked_shipment_id names no shipment of this tenant", "linked_shipment_id", msg="not found"
+                )
+            else:
+                ready.append((index, new))
+        for start in range(0, len(ready), BATCH_CHUNK):
+            chunk = ready[start : start + BATCH_CHUNK]
+            stored = await sql.insert_shipments(conn, [new for _, new in chunk], svc.clock.now())
+            for (index, _), (row, created) in zip(chunk, stored, strict=True):
+                outcomes[index] = Registered(shipments.to_response(row), created)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+async def _prepare(svc: Services, principal: Principal, body: ShipmentCreate) -> sql.NewShipment:
+    """The row to insert: the tenant the key may write, the carrier (named or detected), the buyer sealed."""
     tenant_id = write_tenant(principal, body.tenant)
     try:
         carrier, sub_carrier = await shipments.choose_carrier(body, svc.enabled_carriers, svc.recognition)
@@ -71,14 +118,7 @@ async def register_shipment(svc: Services, principal: Principal, body: ShipmentC
     except shipments.AmbiguousCarrier as exc:
         raise Invalid(str(exc), "carrier", "carrier_ambiguous", "ambiguous", candidates=exc.candidates) from exc
     pushes = isinstance(svc.adapters.get(carrier), SubscribeAdapter)
-    new = shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
-    async with svc.db.acquire() as conn:
-        if await tenants_sql.get_tenant(conn, tenant_id) is None:
-            raise NotFound(f"tenant {tenant_id!r}")
-        if new.linked_shipment_id and await sql.get_shipment(conn, new.linked_shipment_id, [tenant_id]) is None:
-            raise Invalid("linked_shipment_id names no shipment of this tenant", "linked_shipment_id", msg="not found")
-        data, created = await shipments.register(conn, new, svc.clock.now())
-    return Registered(data, created)
+    return shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
 
 
 async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> dict[str, Any]:
