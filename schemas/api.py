@@ -266,6 +266,31 @@ class PageQuery(Strict):
     limit: int = Field(default=50, ge=1, le=200)
 
 
+class ClaimKind(StrEnum):
+    DAMAGED = "damaged"
+    LOST = "lost"
+    NOT_RECEIVED = "not_received"
+
+
+class ClaimState(StrEnum):
+    OPEN = "open"
+    EVIDENCE_REQUESTED = "evidence_requested"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+    CLOSED = "closed"
+
+
+class TenantPage(PageQuery):
+    tenant: str | None = Field(default=None, max_length=63)
+
+
+class ClaimSearch(TenantPage):
+    status: ClaimState | None = None
+    kind: ClaimKind | None = None
+
+
 class IncidentSearch(Strict):
     status: IncidentState | None = None
     kind: IncidentKind | None = None
@@ -353,22 +378,6 @@ class AnswerRequest(Strict):
     text: str = Field(min_length=1, max_length=4000)
     tenant: str | None = Field(default=None, max_length=63)
     locale: Locale | None = None
-
-
-class ClaimKind(StrEnum):
-    DAMAGED = "damaged"
-    LOST = "lost"
-    NOT_RECEIVED = "not_received"
-
-
-class ClaimState(StrEnum):
-    OPEN = "open"
-    EVIDENCE_REQUESTED = "evidence_requested"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    PAID = "paid"
-    CLOSED = "closed"
 
 
 class Money(Strict):

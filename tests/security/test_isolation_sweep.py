@@ -31,6 +31,8 @@ EMPTY_READS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "/v1/shipments": lambda body: body["items"] == [],
     "/v1/incidents": lambda body: body["items"] == [],
     "/v1/deliveries": lambda body: body["items"] == [],
+    "/v1/claims": lambda body: body["items"] == [],
+    "/v1/subscriptions": lambda body: body["items"] == [],
     "/v1/estimates": lambda body: body["estimate"] is None,
     "/v1/stats": lambda body: (
         body["shipments_by_status"] == {}

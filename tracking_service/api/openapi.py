@@ -28,6 +28,16 @@ ROUTES: list[
         None,
     ),
     (
+        "get",
+        "/v1/tenants/{tenant_id}/settings",
+        "A tenant's settings (admin); credentials only named",
+        True,
+        None,
+        None,
+        200,
+        None,
+    ),
+    (
         "post",
         "/v1/keys",
         "Create an API key (admin); the secret is shown once",
@@ -62,6 +72,7 @@ ROUTES: list[
     ("get", "/v1/shipments/{shipment_id}/events", "Timeline, newest first", True, None, api.PageQuery, 200, api.Page),
     ("post", "/v1/shipments/{shipment_id}/refresh", "Poll the carrier now", True, None, None, 200, api.Shipment),
     ("get", "/v1/incidents", "Incident queue", True, None, api.IncidentSearch, 200, api.Page),
+    ("get", "/v1/incidents/{incident_id}", "One incident", True, None, None, 200, api.Incident),
     ("post", "/v1/incidents/{incident_id}/acknowledge", "Acknowledge an incident", True, None, None, 200, api.Incident),
     (
         "post",
@@ -86,6 +97,7 @@ ROUTES: list[
     ),
     ("post", "/v1/answers", "Answer a buyer's free-text message", True, api.AnswerRequest, None, 200, None),
     ("post", "/v1/claims", "Open a claim", True, api.ClaimCreate, None, 201, None),
+    ("get", "/v1/claims", "Claims, newest first", True, None, api.ClaimSearch, 200, api.Page),
     ("get", "/v1/claims/{claim_id}", "A claim with its history", True, None, None, 200, None),
     (
         "post",
@@ -107,6 +119,7 @@ ROUTES: list[
         201,
         api.Subscription,
     ),
+    ("get", "/v1/subscriptions", "Live webhook subscriptions", True, None, api.TenantPage, 200, api.Page),
     ("get", "/v1/subscriptions/{subscription_id}", "A subscription", True, None, None, 200, api.Subscription),
     ("delete", "/v1/subscriptions/{subscription_id}", "Delete a subscription", True, None, None, 204, None),
     (
@@ -149,6 +162,8 @@ _MODELS: list[type[BaseModel]] = [
     api.ShipmentSearch,
     api.PageQuery,
     api.IncidentSearch,
+    api.ClaimSearch,
+    api.TenantPage,
     api.IncidentNote,
     api.Incident,
     api.EstimateQuery,

@@ -34,6 +34,12 @@ async def put_tenant_settings(request: web.Request) -> web.Response:
     return json_response(await admin.put_settings(services(request), request.match_info["tenant_id"], body))
 
 
+@routes.get("/v1/tenants/{tenant_id}/settings")
+async def get_tenant_settings(request: web.Request) -> web.Response:
+    await authenticate(request, Role.ADMIN)
+    return json_response(await admin.get_settings(services(request), request.match_info["tenant_id"]))
+
+
 @routes.post("/v1/keys")
 async def create_key(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from schemas.api import ClaimCreate, ClaimTransition
+from schemas.api import ClaimCreate, ClaimSearch, ClaimTransition
 from tracking_service.api.access import authenticate
-from tracking_service.api.parsing import path_uuid, read_body
+from tracking_service.api.pagination import after_cursor
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
+from tracking_service.claims import claim_view
+from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
-from tracking_service.usecases.claims import claim_detail, move_claim, open_claim
+from tracking_service.usecases.claims import claim_detail, list_claims, move_claim, open_claim
 
 routes = web.RouteTableDef()
 
@@ -20,6 +23,16 @@ async def create_claim(request: web.Request) -> web.Response:
     body = await read_body(request, ClaimCreate)
     view = await open_claim(services(request), principal, body)
     return json_response(view, status=201, headers={"Location": f"/v1/claims/{view['id']}"})
+
+
+@routes.get("/v1/claims")
+async def search_claims(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    query = parse_query(request, ClaimSearch)
+    filters = {name: value.value for name, value in (("state", query.status), ("kind", query.kind)) if value}
+    listed = ListQuery(filters, query.tenant, after_cursor(query.cursor), query.limit + 1)
+    rows = await list_claims(services(request), principal, listed)
+    return json_response(page(rows, query.limit, claim_view, by_id("created_at")))
 
 
 @routes.get("/v1/claims/{claim_id}")

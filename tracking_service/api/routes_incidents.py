@@ -17,6 +17,7 @@ from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
 from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
+from tracking_service.usecases import incidents
 from tracking_service.usecases.incidents import Move, incident_queue, move_incident
 from tracking_service.usecases.tenancy import read_scope
 
@@ -39,6 +40,13 @@ async def list_incidents(request: web.Request) -> web.Response:
         svc, principal, ListQuery(filters, query.tenant, after_cursor(query.cursor), query.limit + 1)
     )
     return json_response(page(rows, query.limit, to_response, by_id("opened_at")))
+
+
+@routes.get("/v1/incidents/{incident_id}")
+async def get_incident(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    incident_id = path_uuid(request, "incident_id", "incident")
+    return json_response(await incidents.get_incident(services(request), principal, incident_id))
 
 
 async def _move(request: web.Request, move: Move) -> web.Response:

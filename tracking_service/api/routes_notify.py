@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from schemas.api import DeliverySearch, Role, SubscriptionCreate
+from schemas.api import DeliverySearch, Role, SubscriptionCreate, TenantPage
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
@@ -43,6 +43,15 @@ async def create_subscription(request: web.Request) -> web.Response:
     principal = await authenticate(request, Role.SERVICE, Role.AGENT)
     body = await read_body(request, SubscriptionCreate)
     return json_response(await subscribe(services(request), principal, body), status=201)
+
+
+@routes.get("/v1/subscriptions")
+async def search_subscriptions(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    query = parse_query(request, TenantPage)
+    listed = ListQuery({}, query.tenant, after_cursor(query.cursor), query.limit + 1)
+    rows = await subscriptions.list_subscriptions(services(request), principal, listed)
+    return json_response(page(rows, query.limit, subscriptions.subscription_view, by_id("created_at")))
 
 
 @routes.get("/v1/subscriptions/{subscription_id}")

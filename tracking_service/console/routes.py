@@ -21,7 +21,7 @@ from aiohttp import web
 
 from tracking_service.answers.context import LOCALES, Intent
 from tracking_service.auth import Principal, find_principal
-from tracking_service.claims import TRANSITIONS
+from tracking_service.claims import TRANSITIONS, claim_view
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
@@ -235,7 +235,7 @@ async def claims(request: web.Request) -> web.Response:
         agent=principal,
         csrf=csrf,
         page="claims",
-        claims=await list_claims(services(request), principal, 200),
+        claims=[claim_view(r) for r in await list_claims(services(request), principal, ListQuery(limit=200))],
         moves={state: sorted(targets) for state, targets in TRANSITIONS.items()},
         error=request.query.get("e"),
         zones=await _zones(services(request), principal),

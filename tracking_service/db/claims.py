@@ -136,5 +136,8 @@ async def matching_incident(
 
 
 CLAIMS = Listing(
-    f"SELECT {CLAIM_COLUMNS} FROM claims c", "c.tenant_id", ("c.created_at", "c.id"), {"state": "c.state = ${}"}
+    f"SELECT {CLAIM_COLUMNS} FROM claims c",
+    "c.tenant_id",
+    ("c.created_at", "c.id"),
+    {"state": "c.state = ${}", "kind": "c.kind = ${}"},
 )

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from schemas.vocabulary import IncidentKind
-from tracking_service.db.core import columns, fetch_rows
+from tracking_service.db.core import columns, fetch_row, fetch_rows
 from tracking_service.db.keyset import Listing
 from tracking_service.db.shipments import RULE_COLUMNS, RULE_EXTRAS, RuleRow
 
@@ -170,3 +170,15 @@ async def open_counts(conn: asyncpg.Connection) -> dict[str, int]:
     counts = {kind: 0 for kind in KINDS}
     counts.update({r["kind"]: int(r["n"]) for r in rows})
     return counts
+
+
+async def get_incident(
+    conn: asyncpg.Connection | asyncpg.Pool, incident_id: uuid.UUID, tenants: list[str] | None
+) -> asyncpg.Record | None:
+    """The incident if it belongs to one of ``tenants`` (None = every tenant)."""
+    return await fetch_row(
+        conn,
+        f"SELECT {INCIDENT_COLUMNS} FROM incidents i WHERE i.id = $1 AND ($2::text[] IS NULL OR i.tenant_id = ANY($2))",
+        incident_id,
+        tenants,
+    )

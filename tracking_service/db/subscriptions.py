@@ -9,8 +9,17 @@ from datetime import datetime
 import asyncpg
 
 from tracking_service.db.core import fetch_row
+from tracking_service.db.keyset import Listing
 
 COLUMNS = "tenant_id, id, url, events, created_at"
+
+# The tenant's live subscriptions (``{"live": True}`` is always passed), newest first.
+LIVE = Listing(
+    "SELECT s.tenant_id, s.id, s.url, s.events, s.created_at FROM subscriptions s",
+    "s.tenant_id",
+    ("s.created_at", "s.id"),
+    {"live": "(s.deleted_at IS NULL) = ${}"},
+)
 
 
 async def insert_subscription(

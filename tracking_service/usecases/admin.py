@@ -11,7 +11,7 @@ from schemas.api import KeyCreate, Role, TenantCreate, TenantSettings
 from tracking_service.auth import generate_key, hash_key
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
-from tracking_service.pii import seal_credentials
+from tracking_service.pii import open_credentials, seal_credentials
 from tracking_service.services import Services
 from tracking_service.urlguard import UnsafeUrl, check_url
 from tracking_service.usecases.errors import Conflict, Invalid, NotFound
@@ -37,6 +37,20 @@ async def put_settings(svc: Services, tenant_id: str, body: TenantSettings) -> d
         shown["desk"]["credentials"] = {"configured": sorted(body.desk.credentials)}
     if not await tenants_sql.update_settings(svc.db, tenant_id, stored):
         raise NotFound("tenant")
+    return {"tenant": tenant_id, "settings": shown}
+
+
+async def get_settings(svc: Services, tenant_id: str) -> dict[str, Any]:
+    """A tenant's settings as stored, every default filled in; desk credentials show only which are set."""
+    tenant = await tenants_sql.get_tenant(svc.db, tenant_id)
+    if tenant is None:
+        raise NotFound("tenant")
+    stored = dict(tenant["settings"] or {})
+    sealed = (stored.get("desk") or {}).get("credentials")
+    shown = TenantSettings.model_validate({**stored, "desk": None}).model_dump(mode="json")
+    if stored.get("desk"):
+        credentials = open_credentials(svc.vault, sealed) if sealed else {}
+        shown["desk"] = {**stored["desk"], "credentials": {"configured": sorted(credentials)}}
     return {"tenant": tenant_id, "settings": shown}
 
 

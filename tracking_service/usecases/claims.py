@@ -5,14 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import asyncpg
+
 from schemas.api import ClaimCreate
 from tracking_service import notices
 from tracking_service.auth import Principal
 from tracking_service.claims import INCIDENT_KIND, can_move, claim_deadline, claim_view
 from tracking_service.db import claims as sql
 from tracking_service.db import shipments as shipments_sql
+from tracking_service.pagination import ListQuery
 from tracking_service.services import Services
 from tracking_service.usecases.errors import Conflict, NotFound
+from tracking_service.usecases.tenancy import read_scope
 
 
 async def open_claim(svc: Services, principal: Principal, body: ClaimCreate) -> dict[str, Any]:
@@ -73,5 +77,7 @@ async def claim_detail(svc: Services, principal: Principal, claim_id: uuid.UUID)
     return claim_view(row, await sql.history(svc.db, row["tenant_id"], row["id"]))
 
 
-async def list_claims(svc: Services, principal: Principal, limit: int) -> list[dict[str, Any]]:
-    return [claim_view(row) for row in await sql.CLAIMS.fetch(svc.db, principal.scope, {}, None, limit)]
+async def list_claims(svc: Services, principal: Principal, query: ListQuery) -> list[asyncpg.Record]:
+    """The caller's claims matching every filter (state, kind), newest first."""
+    scope = read_scope(principal, query.tenant)
+    return await sql.CLAIMS.fetch(svc.db, scope, dict(query.filters), query.after, query.limit)

@@ -31,6 +31,13 @@ async def incident_queue(svc: Services, principal: Principal, query: ListQuery) 
     return await sql.QUEUE.fetch(svc.db, scope, dict(query.filters), query.after, query.limit)
 
 
+async def get_incident(svc: Services, principal: Principal, incident_id: uuid.UUID) -> dict[str, Any]:
+    row = await sql.get_incident(svc.db, incident_id, principal.scope)
+    if row is None:
+        raise NotFound("incident")
+    return to_response(row)
+
+
 async def move_incident(
     svc: Services, principal: Principal, incident_id: uuid.UUID, move: Move, note: str | None
 ) -> dict[str, Any]:

@@ -53,6 +53,12 @@ async def get_subscription(svc: Services, principal: Principal, subscription_id:
     return subscription_view(row)
 
 
+async def list_subscriptions(svc: Services, principal: Principal, query: ListQuery) -> list[asyncpg.Record]:
+    """The caller's live subscriptions, newest first (secrets are never shown again)."""
+    scope = read_scope(principal, query.tenant)
+    return await sql.LIVE.fetch(svc.db, scope, {"live": True}, query.after, query.limit)
+
+
 async def unsubscribe(svc: Services, principal: Principal, subscription_id: uuid.UUID) -> None:
     if not await sql.delete_subscription(svc.db, subscription_id, principal.scope, svc.clock.now()):
         raise NotFound("subscription")
