@@ -53,6 +53,10 @@ ENDPOINT_BAD_BODIES: dict[str, list[tuple[str, object, int]]] = {
         ("agent without tenant", {"role": "agent"}, 422),
         ("unknown tenant", {"role": "agent", "tenants": ["nobody"]}, 422),
         ("tenants wrong type", {"role": "agent", "tenants": "shop-a"}, 422),
+        ("admin with tenants", {"role": "admin", "tenants": ["shop-a"]}, 422),
+        ("expiry in the past", {"role": "agent", "tenants": ["shop-a"], "expires_at": "2000-01-01T00:00:00Z"}, 422),
+        ("expiry without zone", {"role": "agent", "tenants": ["shop-a"], "expires_at": "2999-01-01T00:00:00"}, 422),
+        ("expiry not a time", {"role": "agent", "tenants": ["shop-a"], "expires_at": "next year"}, 422),
     ],
     "PUT /v1/tenants/shop-a/settings": [
         ("negative threshold", {"thresholds": {"stalled_in_transit_hours": -1}}, 422),

@@ -27,7 +27,7 @@ async def test_revoked_key_is_refused_within_the_cache_time(db_dsn: str, clock: 
     finally:
         await runner.cleanup()
     assert refused.status_code == 401
-    assert refused.json()["detail"] == "the API key is unknown or revoked"
+    assert refused.json()["detail"] == "the API key is unknown, revoked or expired"
 
 
 def test_cache_expires_entries_and_stays_bounded() -> None:

@@ -38,9 +38,7 @@ async def put_tenant_settings(request: web.Request) -> web.Response:
 async def create_key(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     body = await read_body(request, KeyCreate)
-    key = await admin.create_key(services(request), body)
-    shown = {"id": str(key.id), "key": key.secret, "role": key.role.value, "tenants": key.tenants}
-    return json_response(shown, status=201)
+    return json_response(await admin.create_key(services(request), body), status=201)
 
 
 @routes.get("/v1/audit")

@@ -76,7 +76,7 @@ async def _agent(request: web.Request) -> tuple[Principal, str] | None:
     if not key:
         return None
     svc = services(request)
-    principal = await find_principal(svc.keys, svc.db, key)
+    principal = await find_principal(svc.keys, svc.db, key, svc.clock.now())
     if principal is None:
         return None
     return principal, _token(svc, key)
@@ -109,7 +109,7 @@ async def login(request: web.Request) -> web.Response:
     svc = services(request)
     form = await _post_form(request, _token(svc, request.cookies.get(PRE, "")))
     key = form.get("key", "").strip()
-    if not key or await find_principal(svc.keys, svc.db, key) is None:
+    if not key or await find_principal(svc.keys, svc.db, key, svc.clock.now()) is None:
         raise web.HTTPSeeOther("/console/login?e=key+not+recognised")
     response = web.HTTPSeeOther("/console/")
     response.set_cookie(

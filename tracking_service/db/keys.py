@@ -1,4 +1,4 @@
-"""SQL of API keys. Only SHA-256 hashes of keys are stored."""
+"""SQL of API keys. Only SHA-256 hashes of keys are stored, with a short prefix to tell them apart."""
 
 from __future__ import annotations
 
@@ -9,25 +9,52 @@ import asyncpg
 
 from tracking_service.db.core import fetch_row
 
+# A key is honoured while it is neither revoked nor past its expiry ($2 is "now", from the service's clock).
+VALID = "k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)"
+
 
 async def insert_key(
-    conn: asyncpg.Connection, key_hash: bytes, role: str, tenant_ids: list[str], name: str | None, now: datetime
+    conn: asyncpg.Connection,
+    key_hash: bytes,
+    prefix: str,
+    role: str,
+    tenant_ids: list[str],
+    name: str | None,
+    now: datetime,
+    expires_at: datetime | None = None,
 ) -> uuid.UUID:
     key_id = uuid.uuid4()
     await conn.execute(
-        "INSERT INTO api_keys (id, key_hash, role, tenant_ids, name, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
-        " ON CONFLICT (key_hash) DO NOTHING",
+        "INSERT INTO api_keys (id, key_hash, prefix, role, tenant_ids, name, created_at, expires_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key_hash) DO NOTHING",
         key_id,
         key_hash,
+        prefix,
         role,
         tenant_ids,
         name,
         now,
+        expires_at,
     )
     return key_id
 
 
-async def find_key(conn: asyncpg.Connection | asyncpg.Pool, key_hash: bytes) -> asyncpg.Record | None:
+async def find_key(conn: asyncpg.Connection | asyncpg.Pool, key_hash: bytes, now: datetime) -> asyncpg.Record | None:
+    """The key of this hash if it is honoured at ``now``."""
     return await fetch_row(
-        conn, "SELECT id, role, tenant_ids FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", key_hash
+        conn,
+        f"SELECT k.id, k.role, k.tenant_ids, k.expires_at, k.last_used_at FROM api_keys k"
+        f" WHERE k.key_hash = $1 AND {VALID}",
+        key_hash,
+        now,
+    )
+
+
+async def touch_key(conn: asyncpg.Connection | asyncpg.Pool, key_id: uuid.UUID, now: datetime, stale: datetime) -> None:
+    """Set ``last_used_at`` to ``now`` unless some replica already did so after ``stale``."""
+    await conn.execute(
+        "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+        key_id,
+        now,
+        stale,
     )
