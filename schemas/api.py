@@ -96,6 +96,13 @@ class KeyCreated(ApiKey):
     key: str = Field(description="The secret, shown once.")
 
 
+class KeySearch(Strict):
+    role: Role | None = None
+    tenant: str | None = Field(default=None, pattern=TENANT_ID_PATTERN, description="keys that name this tenant")
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class Place(Strict):
     country: str | None = Field(default=None, max_length=2, min_length=2, description="ISO 3166-1 alpha-2")
     region: str | None = Field(default=None, max_length=100)

@@ -107,6 +107,12 @@ class KeyCache:
         if entry is not None:
             self._entries[key_hash] = (entry[0], row)
 
+    def forget(self, key_id: uuid.UUID) -> None:
+        """Drop the entry of ``key_id`` (a key revoked through this replica stops here at once)."""
+        for key_hash, (_, known) in list(self._entries.items()):
+            if isinstance(known, KnownKey) and known.principal.key_id == key_id:
+                del self._entries[key_hash]
+
 
 async def find_principal(cache: KeyCache, db: asyncpg.Pool, key: str, now: datetime) -> Principal | None:
     """The principal of ``key`` if it is known, not revoked and not expired at ``now``.

@@ -8,6 +8,17 @@ from datetime import datetime
 import asyncpg
 
 from tracking_service.db.core import fetch_row
+from tracking_service.db.keyset import Listing
+
+KEY_COLUMNS = "k.id, k.prefix, k.role, k.tenant_ids, k.name, k.created_at, k.last_used_at, k.expires_at, k.revoked_at"
+# Every key, revoked and expired ones too, newest first; ``tenant`` narrows to keys naming it.
+KEYS = Listing(
+    f"SELECT {KEY_COLUMNS} FROM api_keys k",
+    "k.tenant_ids",
+    ("k.created_at", "k.id"),
+    {"role": "k.role = ${}"},
+    scope="{column} && $1",
+)
 
 # A key is honoured while it is neither revoked nor past its expiry ($2 is "now", from the service's clock).
 VALID = "k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)"
@@ -58,3 +69,12 @@ async def touch_key(conn: asyncpg.Connection | asyncpg.Pool, key_id: uuid.UUID, 
         now,
         stale,
     )
+
+
+async def lock_key(conn: asyncpg.Connection, key_id: uuid.UUID) -> asyncpg.Record | None:
+    """The key's row, locked until the transaction ends."""
+    return await fetch_row(conn, f"SELECT {KEY_COLUMNS} FROM api_keys k WHERE k.id = $1 FOR UPDATE", key_id)
+
+
+async def revoke_key(conn: asyncpg.Connection, key_id: uuid.UUID, now: datetime) -> None:
+    await conn.execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", key_id, now)
