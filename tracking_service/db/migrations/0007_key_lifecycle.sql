@@ -14,3 +14,15 @@ UPDATE api_keys SET tenant_ids = '{}' WHERE role = 'admin' AND tenant_ids <> '{}
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_admin_spans_every_tenant CHECK (role <> 'admin' OR tenant_ids = '{}');
 
 CREATE INDEX api_keys_created_idx ON api_keys (created_at DESC, id DESC);
+
+-- Console sign-ins: the cookie holds a random 32-byte token; only its SHA-256 is kept. A session ends at
+-- expires_at (12 h after sign-in), at logout (revoked_at), or as soon as its key is revoked or expires. Like
+-- api_keys, a reference table (not distributed by tenant).
+CREATE TABLE console_sessions (
+    token_hash  bytea PRIMARY KEY,
+    key_id      uuid NOT NULL REFERENCES api_keys (id),
+    created_at  timestamptz NOT NULL,
+    expires_at  timestamptz NOT NULL,
+    revoked_at  timestamptz
+);
+CREATE INDEX console_sessions_expires_idx ON console_sessions (expires_at);
