@@ -23,19 +23,18 @@ async def insert_session(
     )
 
 
+SESSION_KEY_SQL = f"""
+SELECT k.id, k.role, k.tenant_ids, k.last_used_at FROM console_sessions s JOIN api_keys k ON k.id = s.key_id
+WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND {VALID}
+"""
+
+
 async def session_key(
     conn: asyncpg.Connection | asyncpg.Pool, token_hash: bytes, now: datetime
 ) -> asyncpg.Record | None:
-    """The key of a session that is open at ``now`` (not expired, not logged out) and whose key is still valid."""
-    return await fetch_row(
-        conn,
-        f"""
-        SELECT k.id, k.role, k.tenant_ids, k.last_used_at FROM console_sessions s JOIN api_keys k ON k.id = s.key_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND {VALID}
-        """,
-        token_hash,
-        now,
-    )
+    """The key of a session that is open at ``now`` (not expired, not logged out) and whose key is still valid
+    (every console request)."""
+    return await fetch_row(conn, SESSION_KEY_SQL, token_hash, now)
 
 
 async def revoke_session(conn: asyncpg.Connection | asyncpg.Pool, token_hash: bytes, now: datetime) -> None:

@@ -50,15 +50,14 @@ async def insert_key(
     return key_id
 
 
+FIND_KEY_SQL = (
+    f"SELECT k.id, k.role, k.tenant_ids, k.expires_at, k.last_used_at FROM api_keys k WHERE k.key_hash = $1 AND {VALID}"
+)
+
+
 async def find_key(conn: asyncpg.Connection | asyncpg.Pool, key_hash: bytes, now: datetime) -> asyncpg.Record | None:
-    """The key of this hash if it is honoured at ``now``."""
-    return await fetch_row(
-        conn,
-        f"SELECT k.id, k.role, k.tenant_ids, k.expires_at, k.last_used_at FROM api_keys k"
-        f" WHERE k.key_hash = $1 AND {VALID}",
-        key_hash,
-        now,
-    )
+    """The key of this hash if it is honoured at ``now`` (every request whose key is not cached)."""
+    return await fetch_row(conn, FIND_KEY_SQL, key_hash, now)
 
 
 async def touch_key(conn: asyncpg.Connection | asyncpg.Pool, key_id: uuid.UUID, now: datetime, stale: datetime) -> None:
