@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from schemas.status import Status, SubStatus
 from schemas.vocabulary import ANSWERABLE_INTENTS, IncidentKind, IncidentState, Intent, Locale
@@ -71,15 +71,36 @@ class Tenant(BaseModel):
 
 class KeyCreate(Strict):
     role: Role
-    tenants: list[str] = Field(default_factory=list, max_length=1000)
+    tenants: list[str] = Field(
+        default_factory=list, max_length=1000, description="agent and service keys: at least one; admin keys: none"
+    )
     name: str | None = Field(default=None, max_length=200)
+    expires_at: AwareDatetime | None = Field(default=None, description="in the future; refused (401) from then on")
 
 
-class KeyCreated(BaseModel):
+class ApiKey(Reply):
+    """An API key as admins see it: never its secret or its hash."""
+
     id: str
-    key: str = Field(description="The secret, shown once.")
+    prefix: str | None = Field(description="the secret's first characters; null for keys made before prefixes")
     role: Role
     tenants: list[str]
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="to the minute")
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreated(ApiKey):
+    key: str = Field(description="The secret, shown once.")
+
+
+class KeySearch(Strict):
+    role: Role | None = None
+    tenant: str | None = Field(default=None, pattern=TENANT_ID_PATTERN, description="keys that name this tenant")
+    cursor: str | None = Field(default=None, max_length=512)
+    limit: int = Field(default=50, ge=1, le=200)
 
 
 class Place(Strict):

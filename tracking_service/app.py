@@ -34,6 +34,7 @@ from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.db.console_sessions import purge_sessions
 from tracking_service.db.events import ensure_event_partitions
 from tracking_service.db.subscriptions import seal_clear_secrets
 from tracking_service.detection import Recognition
@@ -196,6 +197,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     async def maintain() -> None:
         await ensure_event_partitions(svc.db, svc.clock.now())
         await purge_pii(svc.db, svc.clock.now(), settings.security.retention_days)
+        await purge_sessions(svc.db, svc.clock.now())
 
     if settings.polling.enabled:
         every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)

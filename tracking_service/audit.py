@@ -49,14 +49,7 @@ class AuditLog:
         return len(entries)
 
     async def _write(self, entries: list[AuditEntry]) -> None:
-        await self.pool.execute(
-            """
-            INSERT INTO audit_log (tenant_id, key_id, action, object_type, object_id, status, at)
-            SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[],
-                                 $7::timestamptz[])
-            """,
-            *columns(entries, "tenant_id", "key_id", "action", "object_type", "object_id", "status", "at"),
-        )
+        await write_entries(self.pool, entries)
 
     async def run(self) -> None:
         """Flush periodically until cancelled; the final flush happens in the app's cleanup."""
@@ -66,6 +59,18 @@ class AuditLog:
                 await self.flush()
             except (OSError, asyncpg.PostgresError):
                 log.exception("audit flush failed; entries kept for the next flush")
+
+
+async def write_entries(conn: asyncpg.Connection | asyncpg.Pool, entries: list[AuditEntry]) -> None:
+    """Write entries now, in one statement: the log's batches, and changes audited in their own transaction."""
+    await conn.execute(
+        """
+        INSERT INTO audit_log (tenant_id, key_id, action, object_type, object_id, status, at)
+        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[],
+                             $7::timestamptz[])
+        """,
+        *columns(entries, "tenant_id", "key_id", "action", "object_type", "object_id", "status", "at"),
+    )
 
 
 async def list_audit(

@@ -6,15 +6,19 @@ import hashlib
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from schemas.api import Role
-from tracking_service.db.keys import find_key
+from tracking_service.db.keys import find_key, touch_key
 
 KEY_PREFIX = "tsk_"
+SHOWN_PREFIX = 8
+# last_used_at is kept to this resolution, so a busy key costs one UPDATE a minute, not one per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def generate_key() -> str:
@@ -24,6 +28,12 @@ def generate_key() -> str:
 def hash_key(key: str) -> bytes:
     """Keys are 256-bit random secrets, so one SHA-256 is enough (no password stretching needed)."""
     return hashlib.sha256(key.encode()).digest()
+
+
+def key_prefix(key: str) -> str:
+    """What lists show of a key: its first 8 characters (``tsk_`` and 4 random ones for generated keys), and
+    never more than a quarter of it, so a short operator-chosen secret (bootstrap, demo) is not half shown."""
+    return key[: min(SHOWN_PREFIX, len(key) // 4)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,28 @@ class Principal:
 
     def can_see(self, tenant_id: str) -> bool:
         return self.tenants is None or tenant_id in self.tenants
+
+
+def principal_of(row: asyncpg.Record) -> Principal:
+    """The principal of a key's row (``id``, ``role``, ``tenant_ids``)."""
+    role = Role(row["role"])
+    return Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
+
+
+@dataclass(frozen=True, slots=True)
+class KnownKey:
+    """A key found valid in the database, as the cache keeps it."""
+
+    principal: Principal
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> KnownKey:
+        return cls(principal_of(row), row["expires_at"], row["last_used_at"])
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class KeyCache:
@@ -69,15 +101,45 @@ class KeyCache:
             self._entries.clear()
         self._entries[key_hash] = (time.monotonic() + self.ttl_seconds, row)
 
+    def refresh(self, key_hash: bytes, row: Any) -> None:
+        """Replace a cached entry's value, keeping its deadline: what the database said stays no older."""
+        entry = self._entries.get(key_hash)
+        if entry is not None:
+            self._entries[key_hash] = (entry[0], row)
 
-async def find_principal(cache: KeyCache, db: asyncpg.Pool, key: str) -> Principal | None:
-    """The principal of ``key`` if it is known and not revoked; the key's row is cached for a few seconds."""
+    def forget(self, key_id: uuid.UUID) -> None:
+        """Drop the entry of ``key_id`` (a key revoked through this replica stops here at once)."""
+        for key_hash, (_, known) in list(self._entries.items()):
+            if isinstance(known, KnownKey) and known.principal.key_id == key_id:
+                del self._entries[key_hash]
+
+
+async def find_principal(cache: KeyCache, db: asyncpg.Pool, key: str, now: datetime) -> Principal | None:
+    """The principal of ``key`` if it is known, not revoked and not expired at ``now``.
+
+    The key's row is cached for ``cache.ttl_seconds``; an expired cached key is looked up again (and refused
+    by the SQL). ``last_used_at`` is written cheaply: only when the value this replica knows (cached, or just
+    read) is older than LAST_USED_RESOLUTION, and the UPDATE is a no-op when another replica wrote it within
+    that minute. A busy key thus costs at most one UPDATE a minute per replica instead of one per request, and
+    ``last_used_at`` is right to the minute."""
     key_hash = hash_key(key)
-    row = cache.get(key_hash)
-    if row is None:
-        row = await find_key(db, key_hash)
+    known: KnownKey | None = cache.get(key_hash)
+    if known is None or known.expired(now):
+        row = await find_key(db, key_hash, now)
         if row is None:
             return None
-        cache.put(key_hash, row)
-    role = Role(row["role"])
-    return Principal(row["id"], role, None if role is Role.ADMIN else tuple(row["tenant_ids"]))
+        known = KnownKey.of(row)
+        cache.put(key_hash, known)
+    if await note_use(db, known.principal.key_id, known.last_used_at, now):
+        cache.refresh(key_hash, replace(known, last_used_at=now))
+    return known.principal
+
+
+async def note_use(db: asyncpg.Pool, key_id: uuid.UUID, last_used_at: datetime | None, now: datetime) -> bool:
+    """Record that the key was used at ``now`` when ``last_used_at`` is older than LAST_USED_RESOLUTION;
+    True when it wrote."""
+    stale = now - LAST_USED_RESOLUTION
+    if last_used_at is not None and last_used_at >= stale:
+        return False
+    await touch_key(db, key_id, now, stale)
+    return True

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
-from tracking_service.auth import hash_key
+from tracking_service.auth import hash_key, key_prefix
 from tracking_service.config import Settings
 from tracking_service.db import keys as keys_sql
 from tracking_service.db import tenants as tenants_sql
@@ -19,12 +19,12 @@ DEMO_TENANT = "demo"
 
 async def ensure_bootstrap(conn: asyncpg.Connection, settings: Settings, now: datetime) -> None:
     if settings.bootstrap_admin_key is not None:
-        await keys_sql.insert_key(
-            conn, hash_key(settings.bootstrap_admin_key.get_secret_value()), "admin", [], "bootstrap admin", now
-        )
+        secret = settings.bootstrap_admin_key.get_secret_value()
+        await keys_sql.insert_key(conn, hash_key(secret), key_prefix(secret), "admin", [], "bootstrap admin", now)
     if settings.demo:
         await tenants_sql.insert_tenant(conn, DEMO_TENANT, "Demo Shop 演示店铺", "Asia/Shanghai", "zh-Hans", now)
         if settings.demo_key is not None:
+            secret = settings.demo_key.get_secret_value()
             await keys_sql.insert_key(
-                conn, hash_key(settings.demo_key.get_secret_value()), "agent", [DEMO_TENANT], "demo agent", now
+                conn, hash_key(secret), key_prefix(secret), "agent", [DEMO_TENANT], "demo agent", now
             )

@@ -14,7 +14,7 @@ from aiohttp import web
 from schemas.api import Role, TenantCreate
 from schemas.vocabulary import Locale
 from tracking_service.app import create_app
-from tracking_service.auth import generate_key, hash_key
+from tracking_service.auth import generate_key, hash_key, key_prefix
 from tracking_service.clock import SystemClock
 from tracking_service.config import Settings
 from tracking_service.db import create_pool, migrate, resolve_dsn
@@ -90,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.role != "admin" and not args.tenant:
             print("agent and service keys need --tenant", file=sys.stderr)
             return 2
+        if args.role == "admin" and args.tenant:
+            print("admin keys see every tenant: leave out --tenant", file=sys.stderr)
+            return 2
         secret = generate_key()
 
         async def create_key(conn, pool):  # type: ignore[no-untyped-def]
@@ -97,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if missing:
                 return missing
             return await keys_sql.insert_key(
-                conn, hash_key(secret), args.role, sorted(set(args.tenant)), None, clock.now()
+                conn, hash_key(secret), key_prefix(secret), args.role, sorted(set(args.tenant)), None, clock.now()
             )
 
         result = asyncio.run(_with_db(settings, create_key))

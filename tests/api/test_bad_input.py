@@ -53,6 +53,10 @@ ENDPOINT_BAD_BODIES: dict[str, list[tuple[str, object, int]]] = {
         ("agent without tenant", {"role": "agent"}, 422),
         ("unknown tenant", {"role": "agent", "tenants": ["nobody"]}, 422),
         ("tenants wrong type", {"role": "agent", "tenants": "shop-a"}, 422),
+        ("admin with tenants", {"role": "admin", "tenants": ["shop-a"]}, 422),
+        ("expiry in the past", {"role": "agent", "tenants": ["shop-a"], "expires_at": "2000-01-01T00:00:00Z"}, 422),
+        ("expiry without zone", {"role": "agent", "tenants": ["shop-a"], "expires_at": "2999-01-01T00:00:00"}, 422),
+        ("expiry not a time", {"role": "agent", "tenants": ["shop-a"], "expires_at": "next year"}, 422),
     ],
     "PUT /v1/tenants/shop-a/settings": [
         ("negative threshold", {"thresholds": {"stalled_in_transit_hours": -1}}, 422),
@@ -69,7 +73,9 @@ TABLES = ("tenants", "api_keys", "shipments", "events")
 async def _counts(db_dsn: str) -> dict[str, int]:
     conn = await asyncpg.connect(db_dsn)
     try:
-        return {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
+        counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
+        counts["revoked keys"] = await conn.fetchval("SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL")
+        return counts
     finally:
         await conn.close()
 
@@ -125,6 +131,30 @@ async def test_invalid_fields_are_rejected_without_writing(
     if status == 422:
         assert response.json()["errors"], "validation problems list their errors"
     assert (await _counts(db_dsn), await _settings(db_dsn)) == before
+
+
+# Endpoints without a body: bad query strings and path ids. (name, method, path, query, expected status)
+BAD_PATHS_AND_QUERIES: list[tuple[str, str, str, dict[str, str], int]] = [
+    ("keys: limit 0", "GET", "/v1/keys", {"limit": "0"}, 422),
+    ("keys: limit too large", "GET", "/v1/keys", {"limit": "201"}, 422),
+    ("keys: bad role", "GET", "/v1/keys", {"role": "god"}, 422),
+    ("keys: bad tenant", "GET", "/v1/keys", {"tenant": "Shop X!"}, 422),
+    ("keys: bad cursor", "GET", "/v1/keys", {"cursor": "garbage!!"}, 400),
+    ("keys: unknown parameter", "GET", "/v1/keys", {"colour": "red"}, 422),
+    ("revoke: id not a uuid", "DELETE", "/v1/keys/not-a-uuid", {}, 404),
+    ("revoke: unknown id", "DELETE", "/v1/keys/00000000-0000-4000-8000-000000000000", {}, 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "query", "status"), BAD_PATHS_AND_QUERIES, ids=[c[0] for c in BAD_PATHS_AND_QUERIES]
+)
+async def test_bad_paths_and_queries_are_rejected_without_writing(
+    seeded: httpx.AsyncClient, db_dsn: str, name: str, method: str, path: str, query: dict[str, str], status: int
+) -> None:
+    before = await _counts(db_dsn)
+    _assert_problem(await seeded.request(method, path, params=query), status)
+    assert await _counts(db_dsn) == before
 
 
 async def test_bad_cursor_and_bad_query_are_400_and_422(seeded: httpx.AsyncClient) -> None:

@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from tests.conftest import LiveService, create_key, create_tenant
+from tests.console.signin import signed_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("TRACKING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -99,7 +100,7 @@ async def test_agent_searches_copies_an_answer_and_acknowledges(service: LiveSer
 
 
 async def test_console_forms_need_the_csrf_token(service: LiveService, agent_key: str) -> None:
-    async with httpx.AsyncClient(base_url=service.base_url, cookies={"tracking_console": agent_key}) as browserless:
+    async with signed_in(service.base_url, agent_key) as browserless:
         incidents = (await browserless.get("/v1/incidents", headers={"Authorization": f"Bearer {agent_key}"})).json()
         target = incidents["items"][0]["id"]
         forged = await browserless.post(f"/console/incidents/{target}/acknowledge", data={"csrf": "forged"})

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from prometheus_client import REGISTRY
 
 from tests.conftest import LiveService, create_key, create_tenant
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+from tests.console.signin import CSRF, signed_in
 
 
 @pytest.fixture
-async def console(service: LiveService, admin: httpx.AsyncClient) -> httpx.AsyncClient:
+async def console(service: LiveService, admin: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
     await create_tenant(admin, "shop-ny", timezone="America/New_York")
     key = await create_key(admin, "agent", ["shop-ny"])
     async with service.client(key) as agent:
@@ -23,9 +22,9 @@ async def console(service: LiveService, admin: httpx.AsyncClient) -> httpx.Async
         hook = {"url": "http://127.0.0.1:9/hook", "events": ["incident.resolved"]}
         assert (await agent.post("/v1/subscriptions", json=hook)).status_code == 201
         await service.services.poller.poll_once()  # type: ignore[union-attr]
-    client = httpx.AsyncClient(base_url=service.base_url, cookies={"tracking_console": key}, timeout=30)
-    client.headers["X-Test-Key"] = key
-    return client
+    async with signed_in(service.base_url, key) as client:
+        client.headers["X-Test-Key"] = key
+        yield client
 
 
 async def _csrf(console: httpx.AsyncClient, path: str) -> str:

@@ -32,7 +32,15 @@ async def test_migrating_an_empty_database_twice_is_a_no_op(server_dsn: str) -> 
 
 
 # Cross-tenant reference tables (Citus: reference tables); every other table is distributed by tenant_id.
-REFERENCE_TABLES = {"tenants", "api_keys", "schema_migrations", "carrier_rate", "carrier_quota", "carrier_number_calls"}
+REFERENCE_TABLES = {
+    "tenants",
+    "api_keys",
+    "console_sessions",
+    "schema_migrations",
+    "carrier_rate",
+    "carrier_quota",
+    "carrier_number_calls",
+}
 
 
 async def test_every_tenant_table_leads_every_unique_key_with_tenant_id(conn: asyncpg.Connection) -> None:

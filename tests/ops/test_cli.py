@@ -38,6 +38,7 @@ async def test_migrate_tenants_and_keys_from_the_command_line(db_dsn: str) -> No
     assert key.returncode == 0, key.stderr
     secret = json.loads(key.stdout)["key"]
     assert _cli(db_dsn, "keys", "create", "--role", "agent", "--tenant", "nope").returncode == 1
+    assert _cli(db_dsn, "keys", "create", "--role", "admin", "--tenant", "cli-shop").returncode == 2
     conn = await asyncpg.connect(db_dsn)
     try:
         keys = await conn.fetch("SELECT role, tenant_ids, key_hash FROM api_keys")

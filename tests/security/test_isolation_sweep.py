@@ -97,7 +97,8 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
     await create_tenant(admin, "shop-a")
     await create_tenant(admin, "shop-b")
     key_a = await create_key(admin, "agent", ["shop-a"])
-    key_b = await create_key(admin, "agent", ["shop-b"])
+    created_b = (await admin.post("/v1/keys", json={"role": "agent", "tenants": ["shop-b"]})).json()
+    key_b = created_b["key"]
     async with service.client(key_b) as b:
         sub = (
             await b.post("/v1/subscriptions", json={"url": "http://127.0.0.1:9/hook", "events": ["incident.opened"]})
@@ -123,13 +124,16 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
             "subscription_id": sub["id"],
             "delivery_id": delivery["id"],
             "tenant_id": "shop-b",
+            "key_id": created_b["id"],
         },
+        "key_b": key_b,
         "secrets": [
             shipment["id"],
             incident["id"],
             claim["id"],
             sub["id"],
             delivery["id"],
+            created_b["id"],
             "SBX-DAMAGED-7777",
             "B-ORDER",
         ],
@@ -189,3 +193,46 @@ async def test_no_route_lets_tenant_a_touch_tenant_b(service: LiveService, two_s
     assert not broken, "tenant A's key reached tenant B:\n" + "\n".join(broken)
     changed = sorted(table for table in set(before) | set(after) if before.get(table) != after.get(table))
     assert not changed, f"tenant A's requests changed tenant B's rows in {changed}"
+    async with service.client(str(two_shops["key_b"])) as b:
+        assert (await b.get("/v1/shipments")).status_code == 200, "tenant A's requests revoked tenant B's key"
+
+
+ADMIN_ROUTES = sorted(
+    (method, path)
+    for path, operations in build_openapi()["paths"].items()
+    for method, operation in operations.items()
+    if "(admin" in operation["summary"]
+)
+
+
+def test_the_admin_routes_include_the_key_routes() -> None:
+    assert {("get", "/v1/keys"), ("post", "/v1/keys"), ("delete", "/v1/keys/{key_id}")} <= set(ADMIN_ROUTES)
+
+
+@pytest.mark.parametrize("role", ["agent", "service"])
+async def test_admin_routes_refuse_agent_and_service_keys(
+    service: LiveService, two_shops: dict[str, object], role: str
+) -> None:
+    ids: dict[str, str] = two_shops["ids"]  # type: ignore[assignment]
+    async with service.client() as admin:
+        key = await create_key(admin, role, ["shop-a", "shop-b"])
+        keys_before = await _key_states(admin)
+    answers = []
+    async with service.client(key) as caller:
+        for method, path in ADMIN_ROUTES:
+            url = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
+            body = _body_for(path, ids)
+            response = await caller.request(
+                method.upper(),
+                url,
+                content=json.dumps(body) if method in ("post", "put") else None,
+                headers={"Content-Type": "application/json"},
+            )
+            answers.append((method, path, response.status_code))
+    assert [a for a in answers if a[2] != 403] == []
+    async with service.client() as admin:
+        assert await _key_states(admin) == keys_before, "an admin route let a non-admin key create or revoke a key"
+
+
+async def _key_states(admin: httpx.AsyncClient) -> list[tuple[str, str | None]]:
+    return [(k["id"], k["revoked_at"]) for k in (await admin.get("/v1/keys", params={"limit": "200"})).json()["items"]]

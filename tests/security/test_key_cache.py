@@ -27,7 +27,7 @@ async def test_revoked_key_is_refused_within_the_cache_time(db_dsn: str, clock: 
     finally:
         await runner.cleanup()
     assert refused.status_code == 401
-    assert refused.json()["detail"] == "the API key is unknown or revoked"
+    assert refused.json()["detail"] == "the API key is unknown, revoked or expired"
 
 
 def test_cache_expires_entries_and_stays_bounded() -> None:
@@ -45,3 +45,37 @@ def test_cache_expires_entries_and_stays_bounded() -> None:
     disabled = KeyCache(ttl_seconds=0)
     disabled.put(b"x", {"n": 0})
     assert disabled.get(b"x") is None
+
+
+@pytest.mark.timeout(60)
+async def test_a_key_revoked_through_one_replica_is_refused_by_another_within_the_cache_time(
+    db_dsn: str, clock: FrozenClock
+) -> None:
+    """Two services on one database, each with its own key cache of 1 s: replica A forgets the key at once,
+    replica B honours its cached copy for at most those 1 s and then refuses it."""
+    ttl = 1.0
+    settings = {"security": {"key_cache_seconds": ttl}}
+    a, runner_a = await start_service(make_settings(db_dsn, free_port(), **settings), clock)
+    b, runner_b = await start_service(make_settings(db_dsn, free_port(), **settings), clock)
+    try:
+        async with a.client() as admin:
+            await create_tenant(admin, "shop-a")
+            created = (await admin.post("/v1/keys", json={"role": "agent", "tenants": ["shop-a"]})).json()
+        async with a.client(created["key"]) as on_a, b.client(created["key"]) as on_b, a.client() as admin:
+            assert (await on_a.get("/v1/shipments")).status_code == 200
+            assert (await on_b.get("/v1/shipments")).status_code == 200  # B caches the key from now on
+            assert (await admin.delete(f"/v1/keys/{created['id']}")).status_code == 204
+            revoked = time.monotonic()
+            assert (await on_a.get("/v1/shipments")).status_code == 401
+            assert (await on_b.get("/v1/shipments")).status_code == 200, "B should still serve its cached copy"
+            while time.monotonic() - revoked < 5 * ttl:
+                if (await on_b.get("/v1/shipments")).status_code == 401:
+                    break
+                await asyncio.sleep(0.01)
+            delay = time.monotonic() - revoked
+            assert (await on_b.get("/v1/shipments")).status_code == 401
+    finally:
+        await runner_a.cleanup()
+        await runner_b.cleanup()
+    print(f"revocation through replica A refused by replica B after {delay:.3f} s (key_cache_seconds={ttl})")
+    assert delay <= ttl + 0.1, f"replica B honoured a revoked key for {delay:.3f} s, beyond {ttl} s"

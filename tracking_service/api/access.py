@@ -26,12 +26,12 @@ async def authenticate(request: web.Request, *roles: Role) -> Principal:
             headers={"WWW-Authenticate": 'Bearer realm="tracking-service"'},
         )
     svc = services(request)
-    principal = await find_principal(svc.keys, svc.db, key.strip())
+    principal = await find_principal(svc.keys, svc.db, key.strip(), svc.clock.now())
     if principal is None:
         raise Problem(
             401,
             "Unauthorized",
-            "the API key is unknown or revoked",
+            "the API key is unknown, revoked or expired",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     request[PRINCIPAL] = principal

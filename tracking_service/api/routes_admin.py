@@ -7,13 +7,13 @@ from typing import Any
 from aiohttp import web
 from asyncpg import Record
 
-from schemas.api import AuditQuery, KeyCreate, Role, TenantCreate, TenantSettings
+from schemas.api import AuditQuery, KeyCreate, KeySearch, Role, TenantCreate, TenantSettings
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
-from tracking_service.api.parsing import parse_query, read_body
+from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
 from tracking_service.audit import list_audit
-from tracking_service.pagination import by_id, page
+from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
 from tracking_service.usecases import admin
 
@@ -42,11 +42,27 @@ async def get_tenant_settings(request: web.Request) -> web.Response:
 
 @routes.post("/v1/keys")
 async def create_key(request: web.Request) -> web.Response:
-    await authenticate(request, Role.ADMIN)
+    principal = await authenticate(request, Role.ADMIN)
     body = await read_body(request, KeyCreate)
-    key = await admin.create_key(services(request), body)
-    shown = {"id": str(key.id), "key": key.secret, "role": key.role.value, "tenants": key.tenants}
-    return json_response(shown, status=201)
+    return json_response(await admin.create_key(services(request), principal, body), status=201)
+
+
+@routes.get("/v1/keys")
+async def list_keys(request: web.Request) -> web.Response:
+    await authenticate(request, Role.ADMIN)
+    query = parse_query(request, KeySearch)
+    filters = {} if query.role is None else {"role": query.role.value}
+    rows = await admin.list_keys(
+        services(request), ListQuery(filters, query.tenant, after_cursor(query.cursor), query.limit + 1)
+    )
+    return json_response(page(rows, query.limit, admin.key_view, by_id("created_at")))
+
+
+@routes.delete("/v1/keys/{key_id}")
+async def revoke_key(request: web.Request) -> web.Response:
+    principal = await authenticate(request, Role.ADMIN)
+    await admin.revoke_key(services(request), principal, path_uuid(request, "key_id", "key"))
+    return web.Response(status=204)
 
 
 @routes.get("/v1/audit")

@@ -1,6 +1,6 @@
-"""``/console/``: agents sign in with their key (HttpOnly, SameSite=Strict cookie; CSRF token on forms),
-search across their shops, read the timeline, copy the prepared answer, work incidents and claims,
-and see the stats as charts."""
+"""``/console/``: agents sign in with their key, which opens a server-side session (the HttpOnly,
+SameSite=Strict cookie holds only the session's random token; CSRF token on forms), search across their
+shops, read the timeline, copy the prepared answer, work incidents and claims, and see the stats as charts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import jinja2
 from aiohttp import web
 
 from tracking_service.answers.context import LOCALES, Intent
-from tracking_service.auth import Principal, find_principal
+from tracking_service.auth import Principal
 from tracking_service.claims import TRANSITIONS, claim_view
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
@@ -30,6 +30,7 @@ from tracking_service.services import Services, services
 from tracking_service.shipments import event_to_response
 from tracking_service.usecases.answers import answer_shipment, buyer_locale
 from tracking_service.usecases.claims import list_claims, move_claim
+from tracking_service.usecases.console_sessions import SESSION_LIFETIME, session_principal, sign_in, sign_out
 from tracking_service.usecases.errors import Conflict, NotFound
 from tracking_service.usecases.incidents import Move, incident_queue, move_incident
 from tracking_service.usecases.shipments import find_shipment, search_shipments, shipment_events, shipment_view
@@ -72,14 +73,15 @@ def _render(name: str, **context: Any) -> web.Response:
 
 
 async def _agent(request: web.Request) -> tuple[Principal, str] | None:
-    key = request.cookies.get(SESSION)
-    if not key:
+    """The principal of the request's open session and the CSRF token of its forms."""
+    token = request.cookies.get(SESSION)
+    if not token:
         return None
     svc = services(request)
-    principal = await find_principal(svc.keys, svc.db, key)
+    principal = await session_principal(svc, token)
     if principal is None:
         return None
-    return principal, _token(svc, key)
+    return principal, _token(svc, token)
 
 
 async def _require(request: web.Request) -> tuple[Principal, str]:
@@ -109,11 +111,18 @@ async def login(request: web.Request) -> web.Response:
     svc = services(request)
     form = await _post_form(request, _token(svc, request.cookies.get(PRE, "")))
     key = form.get("key", "").strip()
-    if not key or await find_principal(svc.keys, svc.db, key) is None:
+    token = await sign_in(svc, key) if key else None
+    if token is None:
         raise web.HTTPSeeOther("/console/login?e=key+not+recognised")
     response = web.HTTPSeeOther("/console/")
     response.set_cookie(
-        SESSION, key, httponly=True, samesite="Strict", path="/console", secure=request.secure, max_age=12 * 3600
+        SESSION,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/console",
+        secure=request.secure,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
     )
     raise response
 
@@ -122,6 +131,7 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     _, csrf = await _require(request)
     await _post_form(request, csrf)
+    await sign_out(services(request), request.cookies[SESSION])
     response = web.HTTPSeeOther("/console/login")
     response.del_cookie(SESSION, path="/console")
     raise response

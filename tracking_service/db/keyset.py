@@ -16,18 +16,20 @@ from tracking_service.db.core import fetch_rows
 @dataclass(frozen=True, slots=True)
 class Listing:
     """``SELECT … FROM …`` scoped by ``tenant_column``, narrowed by whitelisted ``filters`` (name → SQL with
-    a ``${}`` placeholder), ordered newest first by ``order`` (time column, tie-break column)."""
+    a ``${}`` placeholder), ordered newest first by ``order`` (time column, tie-break column). ``scope`` says
+    how a row matches the tenant list ``$1``: its tenant is in it, or (a column of several tenants) overlaps it."""
 
     select: str
     tenant_column: str
     order: tuple[str, str]
     filters: Mapping[str, str] = field(default_factory=dict)
+    scope: str = "{column} = ANY($1)"
 
     def where(
         self, tenants: list[str] | None, filters: Mapping[str, Any], after: tuple[datetime, Any] | None
     ) -> tuple[str, list[Any]]:
         """``WHERE`` text and its arguments: tenant scope, whitelisted filters, then "after this row"."""
-        clauses = [f"($1::text[] IS NULL OR {self.tenant_column} = ANY($1))"]
+        clauses = [f"($1::text[] IS NULL OR {self.scope.format(column=self.tenant_column)})"]
         args: list[Any] = [tenants]
         for name, value in filters.items():
             args.append(value)
