@@ -131,6 +131,16 @@ class ShipmentCreate(Strict):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
+class ShipmentPatch(Strict):
+    """``PATCH /v1/shipments/{id}``: only the fields sent change; ``null`` clears one."""
+
+    order_id: str | None = Field(default=None, max_length=128)
+    promised_delivery_at: datetime | None = None
+    buyer: Buyer | None = None
+    metadata: dict[str, Any] | None = None
+    destination: Place | None = None
+
+
 class Event(Reply):
     occurred_at: datetime
     status: Status
@@ -174,6 +184,7 @@ class Shipment(Reply):
     next_poll_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    stopped_at: datetime | None = Field(description="set by DELETE: tracking stopped, no more polls or notices")
 
 
 class Page(BaseModel):

@@ -9,7 +9,7 @@ import asyncpg
 
 from carriers.detect import detect
 from schemas import TERMINAL_STATUSES, api
-from schemas.api import ShipmentCreate
+from schemas.api import Buyer, ShipmentCreate, ShipmentPatch
 from tracking_service.db import shipments as sql
 from tracking_service.detection import Recognition, local_candidates, recognise
 from tracking_service.pii import PiiVault, mask_buyer, phone_last4
@@ -62,8 +62,6 @@ def new_shipment(
     vault: PiiVault,
     subscribe: bool = False,
 ) -> sql.NewShipment:
-    buyer = body.buyer.model_dump() if body.buyer else None
-    last4 = phone_last4(buyer.get("phone")) if buyer else None
     return sql.NewShipment(
         tenant_id=tenant_id,
         carrier=carrier,
@@ -74,14 +72,39 @@ def new_shipment(
         linked_shipment_id=body.linked_shipment_id,
         origin=body.origin.model_dump(exclude_none=True) if body.origin else None,
         destination=body.destination.model_dump(exclude_none=True) if body.destination else None,
-        buyer_sealed=vault.seal(buyer) if buyer else None,
-        buyer_key_id=vault.key_id if buyer else None,
-        buyer_masked=mask_buyer(buyer) if buyer else None,
-        phone_last4_hash=vault.phone_last4_hash(last4) if last4 else None,
         metadata=body.metadata,
-        buyer_opted_out=bool(body.buyer and body.buyer.opt_out),
         subscribe=subscribe,
+        **buyer_columns(body.buyer, vault),
     )
+
+
+def buyer_columns(buyer: Buyer | None, vault: PiiVault) -> dict[str, Any]:
+    """The stored form of a buyer: sealed, masked for display, the phone's last 4 as a keyed hash."""
+    data = buyer.model_dump() if buyer else None
+    last4 = phone_last4(data.get("phone")) if data else None
+    return {
+        "buyer_sealed": vault.seal(data) if data else None,
+        "buyer_key_id": vault.key_id if data else None,
+        "buyer_masked": mask_buyer(data) if data else None,
+        "phone_last4_hash": vault.phone_last4_hash(last4) if last4 else None,
+        "buyer_opted_out": bool(buyer and buyer.opt_out),
+    }
+
+
+def patch_columns(patch: ShipmentPatch, vault: PiiVault) -> dict[str, Any]:
+    """The columns a PATCH body changes: only the fields it sent."""
+    sent = patch.model_fields_set
+    changes: dict[str, Any] = {}
+    for name in ("order_id", "promised_delivery_at"):
+        if name in sent:
+            changes[name] = getattr(patch, name)
+    if "metadata" in sent:
+        changes["metadata"] = patch.metadata or {}
+    if "destination" in sent:
+        changes["destination"] = patch.destination.model_dump(exclude_none=True) if patch.destination else None
+    if "buyer" in sent:
+        changes.update(buyer_columns(patch.buyer, vault))
+    return changes
 
 
 def estimated_delivery(row: sql.ShipmentRow, model_at: datetime | None) -> dict[str, Any]:
@@ -135,6 +158,7 @@ def to_response(row: sql.ShipmentRow, model_at: datetime | None = None) -> dict[
             "next_poll_at": row.next_poll_at,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
+            "stopped_at": row.stopped_at,
         },
     )
 

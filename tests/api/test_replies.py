@@ -44,6 +44,7 @@ def _row(**changes: object) -> ShipmentRow:
         "updated_at": T0,
         "picked_up_at": T0,
         "delivered_at": None,
+        "stopped_at": None,
         "open_incidents": [],
     }
     fields.update(changes)
@@ -59,6 +60,7 @@ def test_a_shipment_reply_has_exactly_the_models_fields() -> None:
         "id", "tenant", "carrier", "sub_carrier", "tracking_number", "order_id", "status", "sub_status",
         "last_event", "estimated_delivery", "promised_delivery_at", "linked_shipment_id", "origin",
         "destination", "open_incidents", "buyer", "metadata", "next_poll_at", "created_at", "updated_at",
+        "stopped_at",
     }  # fmt: skip
 
 

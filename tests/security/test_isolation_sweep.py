@@ -143,6 +143,7 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
 def _body_for(path: str, ids: dict[str, str]) -> dict[str, object]:
     bodies: dict[str, dict[str, object]] = {
         "/v1/shipments": {"tracking_number": "SBX-DAMAGED-7777", "tenant": "shop-b"},
+        "/v1/shipments/{shipment_id}": {"order_id": "TAKEN-BY-A", "metadata": {"x": 1}},
         "/v1/shipments/batch": {"items": [{"tracking_number": "SBX-DAMAGED-7777", "tenant": "shop-b"}]},
         "/v1/claims": {"shipment_id": ids["shipment_id"], "kind": "lost", "description": "x"},
         "/v1/answers": {"text": "SBX-DAMAGED-7777 到哪了", "tenant": "shop-b"},
@@ -177,7 +178,7 @@ async def test_no_route_lets_tenant_a_touch_tenant_b(service: LiveService, two_s
                     method.upper(),
                     url,
                     params=params if method == "get" else None,
-                    content=json.dumps(body) if method in ("post", "put") else None,
+                    content=json.dumps(body) if method in ("post", "put", "patch") else None,
                     headers={"Content-Type": "application/json"},
                 )
                 checked.append((method, path, response.status_code))
@@ -225,7 +226,7 @@ async def test_admin_routes_refuse_agent_and_service_keys(
             response = await caller.request(
                 method.upper(),
                 url,
-                content=json.dumps(body) if method in ("post", "put") else None,
+                content=json.dumps(body) if method in ("post", "put", "patch") else None,
                 headers={"Content-Type": "application/json"},
             )
             answers.append((method, path, response.status_code))

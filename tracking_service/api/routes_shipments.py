@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from schemas.api import PageQuery, ShipmentBatch, ShipmentCreate, ShipmentSearch
+from schemas.api import PageQuery, ShipmentBatch, ShipmentCreate, ShipmentPatch, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
@@ -24,6 +24,8 @@ from tracking_service.usecases.shipments import (
     search_shipments,
     shipment_events,
     shipment_view,
+    stop_shipment,
+    update_shipment,
 )
 
 routes = web.RouteTableDef()
@@ -94,6 +96,21 @@ async def search(request: web.Request) -> web.Response:
     data = page(rows, query.limit, lambda r: r, lambda r: (r.created_at, r.id))
     data["items"] = [await shipment_view(svc, r) for r in data["items"]]
     return json_response(data)
+
+
+@routes.patch("/v1/shipments/{shipment_id}")
+async def update(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    shipment_id = path_uuid(request, "shipment_id", "shipment")
+    patch = await read_body(request, ShipmentPatch)
+    return json_response(await update_shipment(services(request), principal, shipment_id, patch))
+
+
+@routes.delete("/v1/shipments/{shipment_id}")
+async def stop(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    await stop_shipment(services(request), principal, path_uuid(request, "shipment_id", "shipment"))
+    return web.Response(status=204)
 
 
 @routes.get("/v1/shipments/{shipment_id}/events")

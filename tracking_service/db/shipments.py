@@ -18,7 +18,7 @@ SHIPMENT_COLUMNS = """
     last_event_at, last_event_status, last_event_sub_status, last_event_description,
     last_event_location, last_event_code, last_event_source, carrier_eta, promised_delivery_at,
     linked_shipment_id, origin, destination, buyer_masked, metadata, next_poll_at,
-    created_at, updated_at, picked_up_at, delivered_at,
+    created_at, updated_at, picked_up_at, delivered_at, stopped_at,
     (SELECT COALESCE(json_agg(json_build_object('id', i.id, 'kind', i.kind, 'status', i.state,
                                                 'opened_at', i.opened_at) ORDER BY i.opened_at), '[]')
      FROM incidents i
@@ -58,6 +58,7 @@ class ShipmentRow:
     updated_at: datetime
     picked_up_at: datetime | None
     delivered_at: datetime | None
+    stopped_at: datetime | None  # DELETE /v1/shipments/{id}: no more polls, pushes or notices
     open_incidents: list[dict[str, Any]]
 
     @classmethod
@@ -287,7 +288,8 @@ async def find_by_numbers(conn: asyncpg.Connection, carrier: str, numbers: list[
     """Every tenant's shipment of ``carrier`` with one of ``numbers`` (a carrier push names no tenant)."""
     return await fetch_rows(
         conn,
-        "SELECT tenant_id, id, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) AND carrier = $2",
+        "SELECT tenant_id, id, tracking_number FROM shipments"
+        " WHERE tracking_number = ANY($1::text[]) AND carrier = $2 AND stopped_at IS NULL",
         numbers,
         carrier,
     )
@@ -373,3 +375,64 @@ async def store_carrier_facts(
         resume_poll_seconds,
         safety_net_seconds,
     )
+
+
+# The columns PATCH /v1/shipments/{id} may change (values always parameters).
+PATCHABLE = frozenset(
+    {
+        "order_id",
+        "promised_delivery_at",
+        "metadata",
+        "destination",
+        "buyer_sealed",
+        "buyer_key_id",
+        "buyer_masked",
+        "phone_last4_hash",
+        "buyer_opted_out",
+    }
+)
+
+
+async def update_shipment(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenant_id: str,
+    shipment_id: uuid.UUID,
+    changes: dict[str, Any],
+    now: datetime,
+) -> ShipmentRow | None:
+    """Change the given columns (``PATCHABLE`` only); the incident rules look again at once (a new promise
+    may make the parcel late, a new destination changes its lane)."""
+    assert changes and set(changes) <= PATCHABLE, sorted(changes)
+    names = sorted(changes)
+    assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(names, 4))
+    row = await conn.fetchrow(
+        f"UPDATE shipments SET {assignments}, updated_at = $3,"
+        " sweep_at = CASE WHEN stopped_at IS NULL THEN $3 ELSE sweep_at END"
+        f" WHERE tenant_id = $1 AND id = $2 RETURNING {SHIPMENT_COLUMNS}",
+        tenant_id,
+        shipment_id,
+        now,
+        *(changes[name] for name in names),
+    )
+    return ShipmentRow.of(row) if row is not None else None
+
+
+async def stop_shipment(conn: asyncpg.Connection, tenant_id: str, shipment_id: uuid.UUID, now: datetime) -> int:
+    """Stop tracking: no more polls, sweeps, carrier subscription or pushes; notices not yet sent are
+    dead-lettered (``tracking stopped``). Returns how many notices were cancelled; a second stop is a no-op."""
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE shipments SET stopped_at = $3, updated_at = $3, next_poll_at = NULL, sweep_at = NULL,"
+            " push_due_at = NULL, push_state = CASE WHEN push_state IS NULL THEN NULL ELSE 'stopped' END"
+            " WHERE tenant_id = $1 AND id = $2 AND stopped_at IS NULL",
+            tenant_id,
+            shipment_id,
+            now,
+        )
+        cancelled = await conn.execute(
+            "UPDATE outbox SET status = 'dead', last_error = 'tracking stopped', lease_owner = NULL"
+            " WHERE tenant_id = $1 AND shipment_id = $2 AND status = 'pending'",
+            tenant_id,
+            shipment_id,
+        )
+    return int(cancelled.split()[-1])

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from carriers.base import SubscribeAdapter
-from schemas.api import ShipmentCreate
+from schemas.api import ShipmentCreate, ShipmentPatch
 from tracking_service import shipments
 from tracking_service.auth import Principal
 from tracking_service.db import shipments as sql
@@ -121,9 +121,33 @@ async def _prepare(svc: Services, principal: Principal, body: ShipmentCreate) ->
     return shipments.new_shipment(tenant_id, carrier, sub_carrier, body, svc.vault, subscribe=pushes)
 
 
+async def update_shipment(
+    svc: Services, principal: Principal, shipment_id: uuid.UUID, patch: ShipmentPatch
+) -> dict[str, Any]:
+    """Change what the shop knows of a parcel (order id, promise, buyer, metadata, destination)."""
+    changes = shipments.patch_columns(patch, svc.vault)
+    if not changes:
+        raise Invalid("send at least one field to change", "body", "missing", "nothing to change")
+    row = await find_shipment(svc, principal, shipment_id)
+    updated = await sql.update_shipment(svc.db, row.tenant_id, row.id, changes, svc.clock.now())
+    if updated is None:
+        raise NotFound("shipment")
+    return await shipment_view(svc, updated)
+
+
+async def stop_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> None:
+    """Stop tracking a parcel: no more polls, carrier pushes or notices (idempotent). The carrier-side
+    subscription is left to lapse: none of the adapters has an unsubscribe call yet."""
+    row = await find_shipment(svc, principal, shipment_id)
+    async with svc.db.acquire() as conn:
+        await sql.stop_shipment(conn, row.tenant_id, row.id, svc.clock.now())
+
+
 async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> dict[str, Any]:
     """Poll the carrier now (within its budgets) and answer the shipment with what the refresh did."""
     row = await find_shipment(svc, principal, shipment_id)
+    if row.stopped_at is not None:
+        raise Conflict("tracking of this shipment was stopped (DELETE); register it again to resume")
     assert svc.poller is not None
     report = await svc.poller.refresh(row.tenant_id, shipment_id)
     if report is None and not await _wait_for_lease(svc.db, row.tenant_id, shipment_id):
