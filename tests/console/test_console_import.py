@@ -139,6 +139,7 @@ async def test_importing_the_same_file_again_answers_already_registered(console:
         ("utf-8-sig", "订单号,快递单号,收件人,电话\nTB-1,SBX-BOM-0001,李四,13812345678\n"),
         ("utf-8", "tracking_number\nSBX-PLAIN-0001\n"),
     ],
+    ids=["gbk-excel", "utf-8-bom", "english-header-only"],
 )
 async def test_chinese_headers_gbk_and_bom_files_are_read(
     service: LiveService, console: httpx.AsyncClient, encoding: str, content: str
