@@ -225,3 +225,15 @@ async def test_an_import_expires_after_thirty_minutes(service: LiveService, cons
 )
 def test_a_refused_row_is_told_in_plain_words(refusal: UseCaseError, text: str) -> None:
     assert refusal_text(refusal).startswith(text)
+
+
+async def test_a_key_of_one_shop_imports_into_it_without_a_picker(
+    service: LiveService, console: httpx.AsyncClient, admin: httpx.AsyncClient
+) -> None:
+    key = await create_key(admin, "agent", ["shop-b"])
+    async with signed_in(service.base_url, key) as single:
+        page = await single.get("/console/import")
+        assert 'name="tenant"' not in page.text and "shop-b" in page.text
+        answers, errors = await _import(single, (HEADER + _rows(2)).encode())
+    assert answers[-1]["created"] == 2 and errors == []
+    assert await service.services.db.fetchval("SELECT array_agg(DISTINCT tenant_id) FROM shipments") == ["shop-b"]
