@@ -33,6 +33,7 @@ from tracking_service.bootstrap import ensure_bootstrap
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
+from tracking_service.console.import_jobs import IMPORT_JOBS, ImportJobs
 from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.db.console_sessions import purge_sessions
 from tracking_service.db.events import ensure_event_partitions
@@ -77,6 +78,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_answers.routes)
     app.router.add_routes(routes_claims.routes)
     app.router.add_routes(console_routes.routes)
+    app[IMPORT_JOBS] = ImportJobs()
     if settings.sandbox:
         key = settings.carriers.sandbox.key
         app.add_subapp("/sandbox/", create_sandbox_app(key.get_secret_value() if key else None))

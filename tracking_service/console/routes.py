@@ -1,6 +1,7 @@
 """``/console/``: agents sign in with their key, which opens a server-side session (the HttpOnly,
 SameSite=Strict cookie holds only the session's random token; CSRF token on forms), search across their
-shops, read the timeline, copy the prepared answer, work incidents and claims, and see the stats as charts."""
+shops, read the timeline, copy the prepared answer, work incidents and claims, see the stats as charts, and
+import a CSV of parcels with a progress bar."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jinja2
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tracking_service.answers.context import LOCALES, Intent
 from tracking_service.auth import Principal
 from tracking_service.claims import TRANSITIONS, claim_view
+from tracking_service.console.csv_import import COLUMNS, MAX_BYTES, MAX_ROWS, FileRefused, parse
+from tracking_service.console.import_jobs import CHUNK_ROWS, IMPORT_JOBS, ImportJob, import_next_chunk
 from tracking_service.db import stats as stats_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.incidents.views import to_response as incident_view
@@ -274,3 +277,102 @@ def stats_zone(zones: dict[str, str]) -> str:
     """The zone the stats' days are counted in: the shops' own when they share one, else UTC."""
     distinct = set(zones.values())
     return distinct.pop() if len(distinct) == 1 else "UTC"
+
+
+async def _import_tenants(svc: Services, principal: Principal) -> list[str]:
+    """The shops an import may go to: the key's (all of them for an admin key)."""
+    return sorted(await _zones(svc, principal))
+
+
+def _render_import(status: int = 200, **context: Any) -> web.Response:
+    response = _render(
+        "import.html", page="import", columns=IMPORT_COLUMNS, max_rows=MAX_ROWS, chunk=CHUNK_ROWS, **context
+    )
+    response.set_status(status)
+    return response
+
+
+IMPORT_COLUMNS = ("order_id", "tracking_number", "carrier", "buyer_name", "buyer_phone", "buyer_email")
+
+
+@routes.get("/console/import")
+async def import_page(request: web.Request) -> web.Response:
+    principal, csrf = await _require(request)
+    tenants = await _import_tenants(services(request), principal)
+    return _render_import(agent=principal, csrf=csrf, tenants=tenants, aliases=COLUMNS)
+
+
+@routes.post("/console/import")
+async def import_upload(request: web.Request) -> web.Response:
+    """Parse and check the whole file, keep it for its session, and send the browser to its progress page."""
+    principal, csrf = await _require(request)
+    svc = services(request)
+    tenants = await _import_tenants(svc, principal)
+    page = {"agent": principal, "csrf": csrf, "tenants": tenants, "aliases": COLUMNS}
+    if request.content_type != "multipart/form-data":
+        return _render_import(400, error="请选择一个 CSV 文件 / choose a CSV file to upload", **page)
+    form, data = await _upload(request)
+    if not hmac.compare_digest(form.get("csrf", ""), csrf):
+        raise web.HTTPForbidden(text="CSRF token missing or wrong; reload the page")
+    tenant = tenants[0] if len(tenants) == 1 else form.get("tenant")
+    try:
+        if not data:
+            raise FileRefused("请选择一个 CSV 文件 / choose a CSV file to upload (the file is empty)")
+        if tenant not in tenants:
+            raise FileRefused("请选择店铺 / choose the shop to import into")
+        items = parse(data, tenant)
+    except FileRefused as refused:
+        status = 413 if data is not None and len(data) > MAX_BYTES else 400
+        return _render_import(status, error=str(refused), **page)
+    job = request.app[IMPORT_JOBS].add(csrf, items, svc.clock.now())
+    raise web.HTTPSeeOther(f"/console/import/{job.id}")
+
+
+async def _upload(request: web.Request) -> tuple[dict[str, str], bytes | None]:
+    """The form's small fields and the file's bytes (read no further than one byte past ``MAX_BYTES``)."""
+    fields: dict[str, str] = {}
+    data: bytes | None = None
+    async for part in await request.multipart():
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        if part.name != "file":
+            fields[part.name] = (await part.read_chunk(1024)).decode("utf-8", "replace")
+            continue
+        buffer = bytearray()
+        while len(buffer) <= MAX_BYTES and (chunk := await part.read_chunk(65536)):
+            buffer += chunk
+        data = bytes(buffer)
+        if len(buffer) > MAX_BYTES:
+            break
+    return fields, data
+
+
+def _job(request: web.Request, csrf: str) -> ImportJob:
+    job = request.app[IMPORT_JOBS].get(csrf, request.match_info["job"], services(request).clock.now())
+    if job is None:
+        raise web.HTTPNotFound(text="no such import (imports are kept 30 minutes); upload the file again")
+    return job
+
+
+@routes.get("/console/import/{job}")
+async def import_job(request: web.Request) -> web.Response:
+    principal, csrf = await _require(request)
+    job = _job(request, csrf)
+    return _render_import(agent=principal, csrf=csrf, job=job, progress=job.progress(job.errors))
+
+
+@routes.post("/console/import/{job}/next")
+async def import_next(request: web.Request) -> web.Response:
+    """Register the next chunk: JSON for the page's script (CSRF in ``X-CSRF-Token``), else (the "continue"
+    button of a page without JavaScript) back to the progress page."""
+    principal, csrf = await _require(request)
+    scripted = "X-CSRF-Token" in request.headers
+    if scripted and not hmac.compare_digest(request.headers["X-CSRF-Token"], csrf):
+        raise web.HTTPForbidden(text="CSRF token missing or wrong; reload the page")
+    if not scripted:
+        await _post_form(request, csrf)
+    job = _job(request, csrf)
+    errors = await import_next_chunk(services(request), principal, job)
+    if scripted:
+        return web.json_response(job.progress(errors))
+    raise web.HTTPSeeOther(f"/console/import/{job.id}")
