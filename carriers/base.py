@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -35,6 +36,10 @@ class CarrierConfig:
     customer: str | None = None
     partner_id: str | None = None
     check_word: str | None = None
+    # Pushes whose signed timestamp is further than this from now are refused (replays); the clock is
+    # injectable so recorded pushes can be replayed in tests.
+    push_max_age_seconds: float = 900.0
+    clock: Callable[[], float] = time.time
 
 
 @runtime_checkable

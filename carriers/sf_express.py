@@ -9,6 +9,9 @@ Times are naive Asia/Shanghai. ``checkPhoneNo`` carries the buyer phone's last 4
 The opCode table, reason codes and the ``firstStatusCode``/``secondaryStatusCode`` fields of newer answers
 live in ``carriers/sf_express_codes.py`` (sources cited there); a route's status fields win where they say
 more than its opCode (``with_carrier_state``), and 8000 (order closed) takes the outcome it closes.
+A route push is refused unless its signed ``timestamp`` is within ``push_max_age_seconds`` (15 min) of now: a
+captured push cannot be replayed later. (The other carriers sign only the body; their replays are absorbed by
+event dedupe.)
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class SfExpressAdapter:
         self._url = config.base_url.rstrip("/") + "/std/service"
         self._partner = config.partner_id or ""
         self._check_word = config.check_word or ""
+        self._max_age = config.push_max_age_seconds
+        self._clock = config.clock
 
     def query_form(self, queries: Sequence[TrackingQuery], timestamp: str | None = None) -> dict[str, str]:
         msg: dict[str, Any] = {
@@ -149,6 +154,15 @@ class SfExpressAdapter:
         expected = digest(msg_data, stamp, self._check_word)
         if not self._check_word or not hmac.compare_digest(expected, form.get("msgDigest", "")):
             raise AuthError(self.code, "route push msgDigest does not verify")
+        # The digest signs the timestamp: a push older (or newer) than the window is a replay, refused.
+        try:
+            age = abs(self._clock() - int(stamp) / 1000)
+        except ValueError as exc:
+            raise AuthError(self.code, f"route push timestamp {stamp!r} is not epoch milliseconds") from exc
+        if age > self._max_age:
+            raise AuthError(
+                self.code, f"route push timestamp is {age:.0f} s away from now (window {self._max_age:.0f} s)"
+            )
         payload = decode_json(self.code, msg_data.encode())
         try:
             by_number: dict[str, list[dict[str, Any]]] = {}

@@ -24,7 +24,13 @@ from schemas import Status, SubStatus, TrackingQuery
 from tests.contract.framework import Parcel, PullCase, PushCase, Reply, fixture_reply, http_error_cases
 
 S, SS = Status, SubStatus
-CONFIG = CarrierConfig(base_url="https://bspgw.sf.test", partner_id="PARTNER", check_word="CHECKWORD")
+PUSHED_AT_MS = 1763546700000  # the recorded pushes' signed timestamp; the adapter's clock is a minute later
+CONFIG = CarrierConfig(
+    base_url="https://bspgw.sf.test",
+    partner_id="PARTNER",
+    check_word="CHECKWORD",
+    clock=lambda: PUSHED_AT_MS / 1000 + 60,
+)
 NUMBER = "SF1234567890123"
 ONE = [TrackingQuery(NUMBER, phone_last4="5678")]
 TWO = [TrackingQuery("SF1234567890123"), TrackingQuery("SF1234567890124")]
@@ -459,15 +465,17 @@ PULL_CASES = [
 ]
 
 
-def _push_body(routes: list[dict[str, Any]], check_word: str = "CHECKWORD") -> tuple[dict[str, str], bytes]:
+def _push_body(
+    routes: list[dict[str, Any]], check_word: str = "CHECKWORD", stamp: str = str(PUSHED_AT_MS)
+) -> tuple[dict[str, str], bytes]:
     msg = json.dumps({"Body": {"WaybillRoute": routes}}, ensure_ascii=False)
     form = {
         "partnerID": "PARTNER",
         "requestID": "r1",
         "serviceCode": "RoutePushService",
-        "timestamp": "1763546700000",
+        "timestamp": stamp,
         "msgData": msg,
-        "msgDigest": _digest(msg, "1763546700000", check_word),
+        "msgDigest": _digest(msg, stamp, check_word),
     }
     return {"Content-Type": "application/x-www-form-urlencoded"}, urlencode(form).encode()
 
@@ -492,8 +500,29 @@ PUSH_CASES = [
         "garbage",
         CONFIG,
         {},
-        urlencode({"msgData": "{x", "timestamp": "1", "msgDigest": _digest("{x", "1")}).encode(),
+        urlencode(
+            {"msgData": "{x", "timestamp": str(PUSHED_AT_MS), "msgDigest": _digest("{x", str(PUSHED_AT_MS))}
+        ).encode(),
         BadResponse,
+    ),
+    # A correctly signed push replayed later than the window (an hour after it was signed), or signed for the
+    # future, or with a timestamp that is not a number: refused like a bad signature.
+    PushCase(
+        "sf_express",
+        "replayed_an_hour_later",
+        CONFIG,
+        *_push_body([_waybill(9, SIGNED)], stamp=str(PUSHED_AT_MS - 3_600_000)),
+        AuthError,
+    ),
+    PushCase(
+        "sf_express",
+        "signed_for_the_future",
+        CONFIG,
+        *_push_body([_waybill(9, SIGNED)], stamp=str(PUSHED_AT_MS + 3_600_000)),
+        AuthError,
+    ),
+    PushCase(
+        "sf_express", "timestamp_not_a_number", CONFIG, *_push_body([_waybill(9, SIGNED)], stamp="soon"), AuthError
     ),
     _push(
         "two_waybills",
