@@ -7,11 +7,13 @@ from typing import Any
 from aiohttp import web
 from asyncpg import Record
 
+from schemas import api
 from schemas.api import AuditQuery, KeyCreate, KeySearch, Role, TenantCreate, TenantSettings
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
+from tracking_service.api.routing import operation
 from tracking_service.audit import list_audit
 from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
@@ -20,34 +22,53 @@ from tracking_service.usecases import admin
 routes = web.RouteTableDef()
 
 
-@routes.post("/v1/tenants")
+@operation(
+    routes, "post", "/v1/tenants", "Create a tenant (admin)", body=api.TenantCreate, status=201, response=api.Tenant
+)
 async def create_tenant(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     body = await read_body(request, TenantCreate)
     return json_response(await admin.create_tenant(services(request), body), status=201)
 
 
-@routes.put("/v1/tenants/{tenant_id}/settings")
+@operation(
+    routes, "put", "/v1/tenants/{tenant_id}/settings", "Replace a tenant's settings (admin)", body=api.TenantSettings
+)
 async def put_tenant_settings(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     body = await read_body(request, TenantSettings)
     return json_response(await admin.put_settings(services(request), request.match_info["tenant_id"], body))
 
 
-@routes.get("/v1/tenants/{tenant_id}/settings")
+@operation(routes, "get", "/v1/tenants/{tenant_id}/settings", "A tenant's settings (admin); credentials only named")
 async def get_tenant_settings(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     return json_response(await admin.get_settings(services(request), request.match_info["tenant_id"]))
 
 
-@routes.post("/v1/keys")
+@operation(
+    routes,
+    "post",
+    "/v1/keys",
+    "Create an API key (admin); the secret is shown once",
+    body=api.KeyCreate,
+    status=201,
+    response=api.KeyCreated,
+)
 async def create_key(request: web.Request) -> web.Response:
     principal = await authenticate(request, Role.ADMIN)
     body = await read_body(request, KeyCreate)
     return json_response(await admin.create_key(services(request), principal, body), status=201)
 
 
-@routes.get("/v1/keys")
+@operation(
+    routes,
+    "get",
+    "/v1/keys",
+    "API keys, newest first; never their secrets (admin)",
+    query=api.KeySearch,
+    response=api.Page,
+)
 async def list_keys(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     query = parse_query(request, KeySearch)
@@ -58,14 +79,20 @@ async def list_keys(request: web.Request) -> web.Response:
     return json_response(page(rows, query.limit, admin.key_view, by_id("created_at")))
 
 
-@routes.delete("/v1/keys/{key_id}")
+@operation(
+    routes,
+    "delete",
+    "/v1/keys/{key_id}",
+    "Revoke an API key; every replica refuses it within KEY_CACHE_SECONDS (admin; not the calling key)",
+    status=204,
+)
 async def revoke_key(request: web.Request) -> web.Response:
     principal = await authenticate(request, Role.ADMIN)
     await admin.revoke_key(services(request), principal, path_uuid(request, "key_id", "key"))
     return web.Response(status=204)
 
 
-@routes.get("/v1/audit")
+@operation(routes, "get", "/v1/audit", "Audit log (admin)", query=api.AuditQuery, response=api.Page)
 async def audit(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     query = parse_query(request, AuditQuery)

@@ -6,11 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
+from schemas import api
 from schemas.api import AnswerQuery, AnswerRequest
 from tracking_service.answers.context import Answer, Intent
 from tracking_service.api.access import authenticate
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
+from tracking_service.api.routing import operation
 from tracking_service.services import services
 from tracking_service.usecases.answers import answer_for_shipment, answer_message
 
@@ -26,7 +28,7 @@ def answer_view(answer: Answer) -> dict[str, Any]:
     }
 
 
-@routes.get("/v1/shipments/{shipment_id}/answer")
+@operation(routes, "get", "/v1/shipments/{shipment_id}/answer", "Prepared answer for an intent", query=api.AnswerQuery)
 async def shipment_answer(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, AnswerQuery)
@@ -36,7 +38,7 @@ async def shipment_answer(request: web.Request) -> web.Response:
     return json_response({"shipment_id": str(shipment_id), **answer_view(answer)})
 
 
-@routes.post("/v1/answers")
+@operation(routes, "post", "/v1/answers", "Answer a buyer's free-text message", body=api.AnswerRequest)
 async def answer_buyer_message(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, AnswerRequest)

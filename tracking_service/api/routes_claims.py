@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from schemas import api
 from schemas.api import ClaimCreate, ClaimSearch, ClaimTransition
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
+from tracking_service.api.routing import operation
 from tracking_service.claims import claim_view
 from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
@@ -17,7 +19,7 @@ from tracking_service.usecases.claims import claim_detail, list_claims, move_cla
 routes = web.RouteTableDef()
 
 
-@routes.post("/v1/claims")
+@operation(routes, "post", "/v1/claims", "Open a claim", body=api.ClaimCreate, status=201)
 async def create_claim(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, ClaimCreate)
@@ -25,7 +27,7 @@ async def create_claim(request: web.Request) -> web.Response:
     return json_response(view, status=201, headers={"Location": f"/v1/claims/{view['id']}"})
 
 
-@routes.get("/v1/claims")
+@operation(routes, "get", "/v1/claims", "Claims, newest first", query=api.ClaimSearch, response=api.Page)
 async def search_claims(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ClaimSearch)
@@ -35,14 +37,16 @@ async def search_claims(request: web.Request) -> web.Response:
     return json_response(page(rows, query.limit, claim_view, by_id("created_at")))
 
 
-@routes.get("/v1/claims/{claim_id}")
+@operation(routes, "get", "/v1/claims/{claim_id}", "A claim with its history")
 async def get_claim(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     claim_id = path_uuid(request, "claim_id", "claim")
     return json_response(await claim_detail(services(request), principal, claim_id))
 
 
-@routes.post("/v1/claims/{claim_id}/transition")
+@operation(
+    routes, "post", "/v1/claims/{claim_id}/transition", "Move a claim (illegal moves: 409)", body=api.ClaimTransition
+)
 async def transition_claim(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     claim_id = path_uuid(request, "claim_id", "claim")

@@ -7,11 +7,13 @@ from typing import Any
 
 from aiohttp import web
 
+from schemas import api
 from schemas.api import EstimateQuery, IncidentNote, IncidentSearch, StatsQuery
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import Problem, json_response
+from tracking_service.api.routing import operation
 from tracking_service.db import stats as stats_sql
 from tracking_service.estimates import parse_place
 from tracking_service.incidents.views import to_response
@@ -24,7 +26,7 @@ from tracking_service.usecases.tenancy import read_scope
 routes = web.RouteTableDef()
 
 
-@routes.get("/v1/incidents")
+@operation(routes, "get", "/v1/incidents", "Incident queue", query=api.IncidentSearch, response=api.Page)
 async def list_incidents(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, IncidentSearch)
@@ -42,7 +44,7 @@ async def list_incidents(request: web.Request) -> web.Response:
     return json_response(page(rows, query.limit, to_response, by_id("opened_at")))
 
 
-@routes.get("/v1/incidents/{incident_id}")
+@operation(routes, "get", "/v1/incidents/{incident_id}", "One incident", response=api.Incident)
 async def get_incident(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     incident_id = path_uuid(request, "incident_id", "incident")
@@ -56,17 +58,24 @@ async def _move(request: web.Request, move: Move) -> web.Response:
     return json_response(await move_incident(services(request), principal, incident_id, move, note))
 
 
-@routes.post("/v1/incidents/{incident_id}/acknowledge")
+@operation(routes, "post", "/v1/incidents/{incident_id}/acknowledge", "Acknowledge an incident", response=api.Incident)
 async def acknowledge(request: web.Request) -> web.Response:
     return await _move(request, Move.ACKNOWLEDGE)
 
 
-@routes.post("/v1/incidents/{incident_id}/resolve")
+@operation(
+    routes,
+    "post",
+    "/v1/incidents/{incident_id}/resolve",
+    "Resolve an incident (optional note)",
+    body=api.IncidentNote,
+    response=api.Incident,
+)
 async def resolve(request: web.Request) -> web.Response:
     return await _move(request, Move.RESOLVE)
 
 
-@routes.get("/v1/estimates")
+@operation(routes, "get", "/v1/estimates", "Transit-time percentiles of a lane", query=api.EstimateQuery)
 async def estimates(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, EstimateQuery)
@@ -85,7 +94,7 @@ async def estimates(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/v1/stats")
+@operation(routes, "get", "/v1/stats", "Counts by status, incident kind, carrier, intent, hour", query=api.StatsQuery)
 async def stats(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, StatsQuery)

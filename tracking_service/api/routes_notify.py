@@ -7,11 +7,13 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
+from schemas import api
 from schemas.api import DeliverySearch, Role, SubscriptionCreate, TenantPage
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import json_response
+from tracking_service.api.routing import operation
 from tracking_service.pagination import ListQuery, by_id, page
 from tracking_service.services import services
 from tracking_service.usecases import subscriptions
@@ -38,14 +40,22 @@ def delivery_view(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-@routes.post("/v1/subscriptions")
+@operation(
+    routes,
+    "post",
+    "/v1/subscriptions",
+    "Subscribe a webhook; returns a whsec_ secret once",
+    body=api.SubscriptionCreate,
+    status=201,
+    response=api.Subscription,
+)
 async def create_subscription(request: web.Request) -> web.Response:
     principal = await authenticate(request, Role.SERVICE, Role.AGENT)
     body = await read_body(request, SubscriptionCreate)
     return json_response(await subscribe(services(request), principal, body), status=201)
 
 
-@routes.get("/v1/subscriptions")
+@operation(routes, "get", "/v1/subscriptions", "Live webhook subscriptions", query=api.TenantPage, response=api.Page)
 async def search_subscriptions(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, TenantPage)
@@ -54,21 +64,28 @@ async def search_subscriptions(request: web.Request) -> web.Response:
     return json_response(page(rows, query.limit, subscriptions.subscription_view, by_id("created_at")))
 
 
-@routes.get("/v1/subscriptions/{subscription_id}")
+@operation(routes, "get", "/v1/subscriptions/{subscription_id}", "A subscription", response=api.Subscription)
 async def get_subscription(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     subscription_id = path_uuid(request, "subscription_id", "subscription")
     return json_response(await subscriptions.get_subscription(services(request), principal, subscription_id))
 
 
-@routes.delete("/v1/subscriptions/{subscription_id}")
+@operation(routes, "delete", "/v1/subscriptions/{subscription_id}", "Delete a subscription", status=204)
 async def delete_subscription(request: web.Request) -> web.Response:
     principal = await authenticate(request, Role.SERVICE, Role.AGENT)
     await unsubscribe(services(request), principal, path_uuid(request, "subscription_id", "subscription"))
     return web.Response(status=204)
 
 
-@routes.get("/v1/deliveries")
+@operation(
+    routes,
+    "get",
+    "/v1/deliveries",
+    "Outbox deliveries (dead letters: status=dead)",
+    query=api.DeliverySearch,
+    response=api.Page,
+)
 async def list_deliveries(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, DeliverySearch)
@@ -78,7 +95,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
     return json_response(page(rows, query.limit, delivery_view, by_id("created_at")))
 
 
-@routes.post("/v1/deliveries/{delivery_id}/replay")
+@operation(routes, "post", "/v1/deliveries/{delivery_id}/replay", "Replay a delivery (admin)")
 async def replay_delivery(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)
     return json_response(delivery_view(await replay(services(request), path_uuid(request, "delivery_id", "delivery"))))

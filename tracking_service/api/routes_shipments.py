@@ -7,12 +7,14 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from schemas import api
 from schemas.api import PageQuery, ShipmentBatch, ShipmentCreate, ShipmentPatch, ShipmentSearch
 from tracking_service import shipments
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
 from tracking_service.api.problems import from_refusal, from_validation, json_response, problem_body
+from tracking_service.api.routing import operation
 from tracking_service.pagination import ListQuery, page
 from tracking_service.services import services
 from tracking_service.usecases.errors import UseCaseError
@@ -31,7 +33,15 @@ from tracking_service.usecases.shipments import (
 routes = web.RouteTableDef()
 
 
-@routes.post("/v1/shipments")
+@operation(
+    routes,
+    "post",
+    "/v1/shipments",
+    "Register a shipment (201 new, 200 existing)",
+    body=api.ShipmentCreate,
+    status=201,
+    response=api.Shipment,
+)
 async def register(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, ShipmentCreate)
@@ -40,7 +50,14 @@ async def register(request: web.Request) -> web.Response:
     return json_response(done.shipment, status=201 if done.created else 200, headers=location)
 
 
-@routes.post("/v1/shipments/batch")
+@operation(
+    routes,
+    "post",
+    "/v1/shipments/batch",
+    "Register up to 1,000 shipments; each item answers like the single POST",
+    body=api.ShipmentBatch,
+    response=api.BatchResults,
+)
 async def register_batch(request: web.Request) -> web.Response:
     """Up to 1,000 registrations in one request; each item answers like the single POST would (201, 200 or
     a problem), good items land when others fail."""
@@ -72,7 +89,7 @@ async def register_batch(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/v1/shipments/{shipment_id}")
+@operation(routes, "get", "/v1/shipments/{shipment_id}", "One shipment", response=api.Shipment)
 async def get_shipment(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
@@ -80,7 +97,7 @@ async def get_shipment(request: web.Request) -> web.Response:
     return json_response(await shipment_view(svc, await find_shipment(svc, principal, shipment_id)))
 
 
-@routes.get("/v1/shipments")
+@operation(routes, "get", "/v1/shipments", "Search shipments", query=api.ShipmentSearch, response=api.Page)
 async def search(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ShipmentSearch)
@@ -98,7 +115,14 @@ async def search(request: web.Request) -> web.Response:
     return json_response(data)
 
 
-@routes.patch("/v1/shipments/{shipment_id}")
+@operation(
+    routes,
+    "patch",
+    "/v1/shipments/{shipment_id}",
+    "Change order id, promise, buyer, metadata or destination",
+    body=api.ShipmentPatch,
+    response=api.Shipment,
+)
 async def update(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
@@ -106,14 +130,21 @@ async def update(request: web.Request) -> web.Response:
     return json_response(await update_shipment(services(request), principal, shipment_id, patch))
 
 
-@routes.delete("/v1/shipments/{shipment_id}")
+@operation(routes, "delete", "/v1/shipments/{shipment_id}", "Stop tracking (no more polls or notices)", status=204)
 async def stop(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     await stop_shipment(services(request), principal, path_uuid(request, "shipment_id", "shipment"))
     return web.Response(status=204)
 
 
-@routes.get("/v1/shipments/{shipment_id}/events")
+@operation(
+    routes,
+    "get",
+    "/v1/shipments/{shipment_id}/events",
+    "Timeline, newest first",
+    query=api.PageQuery,
+    response=api.Page,
+)
 async def list_events(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")
@@ -126,7 +157,7 @@ async def list_events(request: web.Request) -> web.Response:
     return json_response({"shipment_id": str(shipment_id), **data})
 
 
-@routes.post("/v1/shipments/{shipment_id}/refresh")
+@operation(routes, "post", "/v1/shipments/{shipment_id}/refresh", "Poll the carrier now", response=api.Shipment)
 async def refresh(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     shipment_id = path_uuid(request, "shipment_id", "shipment")

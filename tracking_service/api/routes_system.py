@@ -8,17 +8,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tracking_service.api.openapi import build_openapi
 from tracking_service.api.problems import json_response
+from tracking_service.api.routing import operation
 from tracking_service.services import services
 
 routes = web.RouteTableDef()
 
 
-@routes.get("/healthz")
+@operation(routes, "get", "/healthz", "Liveness", auth=False)
 async def healthz(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
 
 
-@routes.get("/readyz")
+@operation(routes, "get", "/readyz", "Readiness (checks the database)", auth=False)
 async def readyz(request: web.Request) -> web.Response:
     try:
         async with services(request).db.acquire(timeout=2) as conn:
@@ -28,7 +29,7 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"status": "ready", "database": "ok"})
 
 
-@routes.get("/metrics")
+@operation(routes, "get", "/metrics", "Prometheus metrics", auth=False)
 async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -10,6 +10,7 @@ from carriers.base import PushAdapter
 from carriers.errors import AuthError, BadResponse
 from tracking_service import metrics
 from tracking_service.api.problems import Problem, not_found
+from tracking_service.api.routing import operation
 from tracking_service.push import accept_push
 from tracking_service.services import services
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
-@routes.post("/v1/webhooks/carriers/{carrier}")
+@operation(routes, "post", "/v1/webhooks/carriers/{carrier}", "Carrier push (carrier's own signing)", auth=False)
 async def carrier_push(request: web.Request) -> web.Response:
     svc = services(request)
     carrier = request.match_info["carrier"]
