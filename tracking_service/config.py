@@ -86,7 +86,9 @@ class ClaimSettings(BaseModel):
 
 
 class SecuritySettings(BaseModel):
-    rate_limit_per_second: float = Field(default=50.0, gt=0, description="per API key, per replica")
+    rate_limit_per_second: float = Field(
+        default=50.0, gt=0, description="per API key, per replica: with N replicas a key gets at most N x this"
+    )
     rate_limit_burst: int = Field(default=100, ge=1)
     key_cache_seconds: float = Field(
         default=5.0, ge=0, description="a key revoked in the database stops working within this; 0 = no cache"
