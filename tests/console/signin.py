@@ -21,3 +21,12 @@ async def signed_in(base_url: str, key: str) -> AsyncIterator[httpx.AsyncClient]
         response = await client.post("/console/login", data={"key": key, "csrf": found.group(1)})
         assert response.status_code == 303 and response.headers["Location"] == "/console/", response.text
         yield client
+
+
+async def csrf_of(console: httpx.AsyncClient, path: str) -> str:
+    """The CSRF token of a console page the client opens."""
+    page = await console.get(path)
+    assert page.status_code == 200, page.text
+    found = CSRF.search(page.text)
+    assert found, "page carries no CSRF token"
+    return found.group(1)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveService, create_key, create_tenant
-from tests.console.signin import CSRF, signed_in
+from tests.console.signin import csrf_of, signed_in
 from tracking_service.console.csv_import import refusal_text
 from tracking_service.usecases.errors import Invalid, NotFound, UseCaseError
 
@@ -28,16 +28,8 @@ async def console(service: LiveService, admin: httpx.AsyncClient) -> AsyncIterat
         yield client
 
 
-async def _csrf(console: httpx.AsyncClient, path: str) -> str:
-    page = await console.get(path)
-    assert page.status_code == 200, page.text
-    found = CSRF.search(page.text)
-    assert found, "page carries no CSRF token"
-    return found.group(1)
-
-
 async def _upload(console: httpx.AsyncClient, content: bytes, tenant: str = "shop-a") -> httpx.Response:
-    csrf = await _csrf(console, "/console/import")
+    csrf = await csrf_of(console, "/console/import")
     files = {"file": ("parcels.csv", content, "text/csv")}
     return await console.post("/console/import", data={"csrf": csrf, "tenant": tenant}, files=files)
 
@@ -47,7 +39,7 @@ async def _import(console: httpx.AsyncClient, content: bytes) -> tuple[list[dict
     uploaded = await _upload(console, content)
     assert uploaded.status_code == 303, uploaded.text
     job = uploaded.headers["Location"]
-    csrf = await _csrf(console, job)
+    csrf = await csrf_of(console, job)
     answers: list[dict[str, Any]] = []
     while not answers or not answers[-1]["finished"]:
         step = await console.post(f"{job}/next", headers={"X-CSRF-Token": csrf})
@@ -108,7 +100,7 @@ async def test_the_progress_page_lists_the_errors_and_never_shows_a_full_phone_o
         console, (HEADER + _rows(3) + "TB-X,BAD NUMBER,,赵六,13912345678,z@example.com\n").encode()
     )
     job = uploaded.headers["Location"]
-    csrf = await _csrf(console, job)
+    csrf = await csrf_of(console, job)
     assert (await console.post(f"{job}/next", data={"csrf": csrf})).status_code == 303  # the no-script button
     page = (await console.get(job)).text
     assert 'class="row-error"><td>5</td><td>BAD NUMBER</td>' in page
@@ -195,7 +187,7 @@ async def test_an_import_belongs_to_its_session_and_needs_the_csrf_token(
     assert (await console.post(f"{job}/next", data={"csrf": "forged"})).status_code == 403
     other = await create_key(admin, "agent", ["shop-a"])
     async with signed_in(service.base_url, other) as stranger:
-        csrf = await _csrf(stranger, "/console/import")
+        csrf = await csrf_of(stranger, "/console/import")
         assert (await stranger.post(f"{job}/next", headers={"X-CSRF-Token": csrf})).status_code == 404
     assert await _shipments(service) == 0
 

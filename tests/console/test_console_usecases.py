@@ -9,7 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from tests.conftest import LiveService, create_key, create_tenant
-from tests.console.signin import CSRF, signed_in
+from tests.console.signin import csrf_of, signed_in
 
 
 @pytest.fixture
@@ -25,14 +25,6 @@ async def console(service: LiveService, admin: httpx.AsyncClient) -> AsyncIterat
     async with signed_in(service.base_url, key) as client:
         client.headers["X-Test-Key"] = key
         yield client
-
-
-async def _csrf(console: httpx.AsyncClient, path: str) -> str:
-    page = await console.get(path)
-    assert page.status_code == 200, page.text
-    found = CSRF.search(page.text)
-    assert found, "page carries no CSRF token"
-    return found.group(1)
 
 
 async def _only_incident(console: httpx.AsyncClient) -> dict[str, object]:
@@ -52,7 +44,7 @@ async def test_resolving_in_the_console_counts_and_notifies_like_the_api(
 ) -> None:
     incident = await _only_incident(console)
     before = _resolved_count(incident)
-    csrf = await _csrf(console, "/console/incidents")
+    csrf = await csrf_of(console, "/console/incidents")
     done = await console.post(f"/console/incidents/{incident['id']}/resolve", data={"csrf": csrf, "note": "补发"})
     assert done.status_code == 303
     assert _resolved_count(incident) == before + 1
@@ -65,7 +57,7 @@ async def test_resolving_in_the_console_counts_and_notifies_like_the_api(
 
 async def test_resolving_twice_in_the_console_is_refused_and_says_why(console: httpx.AsyncClient) -> None:
     incident = await _only_incident(console)
-    csrf = await _csrf(console, "/console/incidents")
+    csrf = await csrf_of(console, "/console/incidents")
     path = f"/console/incidents/{incident['id']}/resolve"
     assert (await console.post(path, data={"csrf": csrf})).status_code == 303
     again = await console.post(path, data={"csrf": csrf})
@@ -84,7 +76,7 @@ async def test_an_illegal_claim_move_in_the_console_is_refused(console: httpx.As
         headers=headers,
     )
     assert claim.status_code == 201, claim.text
-    csrf = await _csrf(console, "/console/claims")
+    csrf = await csrf_of(console, "/console/claims")
     moved = await console.post(f"/console/claims/{claim.json()['id']}/transition", data={"csrf": csrf, "to": "paid"})
     assert moved.status_code == 303
     page = await console.get(moved.headers["Location"])
