@@ -3,13 +3,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    field_validator,
+)
 
 from schemas.status import Status, SubStatus
 from schemas.vocabulary import ANSWERABLE_INTENTS, IncidentKind, IncidentState, Intent, Locale
@@ -25,6 +36,15 @@ def _known_zone(name: str) -> str:
         raise ValueError(f"unknown time zone {name!r}: not an IANA time zone") from exc
     return name
 
+
+def _not_a_number(value: Any) -> Any:
+    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.\d*)?\s*", value)):
+        raise ValueError("an ISO 8601 date-time, e.g. 2026-12-01T00:00:00+08:00 (not a number)")
+    return value
+
+
+# A date-time written out (ISO 8601): pydantic would read "0.5" as 1970-01-01T00:00:00.5Z.
+IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number)]
 
 # An IANA time zone name (``Asia/Shanghai``), checked against the zone database.
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_zone)]
@@ -270,7 +290,7 @@ class ShippingPolicy(Strict):
         pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
         description="orders paid before this local time ship the same day",
     )
-    dispatch_days: int | None = Field(default=None, ge=0, le=30, description="ships within this many days")
+    dispatch_days: StrictInt | None = Field(default=None, ge=0, le=30, description="ships within this many days")
 
 
 class TenantSettings(Strict):
@@ -437,7 +457,7 @@ class AuditQuery(Strict):
 
 
 class StatsQuery(Strict):
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: IsoDateTime | None = Field(default=None, alias="from")
+    to: IsoDateTime | None = None
     tenant: str | None = Field(default=None, max_length=63)
     timezone: TimeZoneName = "Asia/Shanghai"

@@ -90,6 +90,7 @@ def make_settings(db_dsn: str, port: int, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": db_dsn,
         "sandbox": True,
+        "demo": False,  # `make test` exports make run's TRACKING_DEMO=true; tests make their own shops
         "bootstrap_admin_key": ADMIN_KEY,
         # Peers (webhooks, desks) listen on 127.0.0.1 over http; tests of the URL guard turn this off.
         "allow_private_urls": True,

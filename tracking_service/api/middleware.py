@@ -65,7 +65,9 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
             raise
         title = _HTTP_TITLES.get(exc.status, exc.reason)
         detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else f"{title}: {request.path}"
-        response = problem_response(Problem(exc.status, title, detail))
+        # Keep what the HTTP error says beyond its status: 405's Allow, 413's limits.
+        kept = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "retry-after")}
+        response = problem_response(Problem(exc.status, title, detail, headers=kept or None))
     except Exception:
         log.exception("unhandled error", extra={"path": request.path})
         response = problem_response(Problem(500, "Internal Server Error", f"request {request_id} failed"))
