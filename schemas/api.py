@@ -17,7 +17,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
     WithJsonSchema,
     field_validator,
 )
@@ -40,6 +39,12 @@ def _known_zone(name: str) -> str:
 def _not_a_number(value: Any) -> Any:
     if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.\d*)?\s*", value)):
         raise ValueError("an ISO 8601 date-time, e.g. 2026-12-01T00:00:00+08:00 (not a number)")
+    return value
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true/false")
     return value
 
 
@@ -290,7 +295,9 @@ class ShippingPolicy(Strict):
         pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
         description="orders paid before this local time ship the same day",
     )
-    dispatch_days: StrictInt | None = Field(default=None, ge=0, le=30, description="ships within this many days")
+    dispatch_days: Annotated[int, BeforeValidator(_not_a_bool)] | None = Field(
+        default=None, ge=0, le=30, description="ships within this many days"
+    )
 
 
 class TenantSettings(Strict):

@@ -28,6 +28,10 @@ class Operation:
 
 OPERATIONS: list[Operation] = []
 
+# A shipment id is a UUID: matching only that keeps /v1/shipments/batch from also matching
+# /v1/shipments/{shipment_id} (405 would then name that route's methods too).
+PATTERNS = {"{shipment_id}": "{shipment_id:[0-9a-fA-F-]{32,36}}"}
+
 
 def operation(
     routes: web.RouteTableDef,
@@ -45,7 +49,10 @@ def operation(
 
     def register(handler: Handler) -> Handler:
         OPERATIONS.append(Operation(method, path, summary, auth, body, query, status, response))
-        routes.route(method.upper(), path)(handler)
+        routed = path
+        for template, pattern in PATTERNS.items():
+            routed = routed.replace(template, pattern)
+        routes.route(method.upper(), routed)(handler)
         return handler
 
     return register
