@@ -41,6 +41,20 @@ ENDPOINT_BAD_BODIES: dict[str, list[tuple[str, object, int]]] = {
         ("bad linked id", {"tracking_number": "SBX-DELIVERED-1", "linked_shipment_id": "nope"}, 422),
         ("metadata wrong type", {"tracking_number": "SBX-DELIVERED-1", "metadata": [1]}, 422),
     ],
+    "POST /v1/shipments/batch": [
+        ("no items", {}, 422),
+        ("empty items", {"items": []}, 422),
+        ("over 1,000 items", {"items": [{"tracking_number": "SBX-DELIVERED-1"}] * 1001}, 422),
+        ("items not objects", {"items": ["SBX-DELIVERED-1"]}, 422),
+        ("unknown field", {"items": [{"tracking_number": "SBX-DELIVERED-1"}], "colour": "red"}, 422),
+    ],
+    "POST /v1/subscriptions": [
+        ("not a url", {"url": "not a url at all", "events": ["incident.opened"], "tenant": "shop-a"}, 422),
+        ("ftp url", {"url": "ftp://93.184.215.14/x", "events": ["incident.opened"], "tenant": "shop-a"}, 422),
+        ("no events", {"url": "https://93.184.215.14/x", "events": [], "tenant": "shop-a"}, 422),
+        ("unknown event", {"url": "https://93.184.215.14/x", "events": ["parcel.teleported"], "tenant": "shop-a"}, 422),
+        ("foreign tenant", {"url": "https://93.184.215.14/x", "events": ["incident.opened"], "tenant": "nobody"}, 404),
+    ],
     "POST /v1/tenants": [
         ("missing name", {"id": "shop-x"}, 422),
         ("bad id", {"id": "Shop X!", "name": "x"}, 422),
@@ -67,7 +81,7 @@ ENDPOINT_BAD_BODIES: dict[str, list[tuple[str, object, int]]] = {
 }
 
 WRITE_ENDPOINTS = list(ENDPOINT_BAD_BODIES)
-TABLES = ("tenants", "api_keys", "shipments", "events")
+TABLES = ("tenants", "api_keys", "shipments", "events", "subscriptions")
 
 
 async def _counts(db_dsn: str) -> dict[str, int]:
@@ -143,6 +157,17 @@ BAD_PATHS_AND_QUERIES: list[tuple[str, str, str, dict[str, str], int]] = [
     ("keys: unknown parameter", "GET", "/v1/keys", {"colour": "red"}, 422),
     ("revoke: id not a uuid", "DELETE", "/v1/keys/not-a-uuid", {}, 404),
     ("revoke: unknown id", "DELETE", "/v1/keys/00000000-0000-4000-8000-000000000000", {}, 404),
+    ("patch: id not a uuid", "PATCH", "/v1/shipments/not-a-uuid", {}, 404),
+    ("stop: id not a uuid", "DELETE", "/v1/shipments/not-a-uuid", {}, 404),
+    ("stop: unknown id", "DELETE", "/v1/shipments/00000000-0000-4000-8000-000000000000", {}, 404),
+    ("incident: id not a uuid", "GET", "/v1/incidents/not-a-uuid", {}, 404),
+    ("claims: bad status", "GET", "/v1/claims", {"status": "teleported"}, 422),
+    ("claims: bad kind", "GET", "/v1/claims", {"kind": "stolen"}, 422),
+    ("claims: bad cursor", "GET", "/v1/claims", {"cursor": "garbage!!"}, 400),
+    ("subscriptions: limit 0", "GET", "/v1/subscriptions", {"limit": "0"}, 422),
+    ("subscriptions: bad cursor", "GET", "/v1/subscriptions", {"cursor": "garbage!!"}, 400),
+    ("settings: unknown tenant", "GET", "/v1/tenants/nobody/settings", {}, 404),
+    ("stats: a number for a date", "GET", "/v1/stats", {"to": "0.5"}, 422),
 ]
 
 
