@@ -16,8 +16,8 @@ import asyncpg
 from schemas import Status, TrackingResult
 from tracking_service import metrics, notices
 from tracking_service.cadence import DEFAULT_CADENCE, Cadence, next_poll_delay
+from tracking_service.db.carrier_facts import CarrierFacts, store_carrier_facts
 from tracking_service.db.events import EventColumns, StatusChange, insert_events
-from tracking_service.db.shipments import CarrierFacts, store_carrier_facts
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import IncidentChanges, after_ingest
 

@@ -8,7 +8,7 @@ Kuaidi100 ``poll`` and EasyPost trackers one), spends the carrier's shared budge
 number becomes ``subscribed``; a refused one, or a failed call, is logged, counted and retried with
 backoff (``failure_delay``), and after ``MAX_ATTEMPTS`` left to polling alone — registration never waits
 for it. Kuaidi100 stopping a subscription with a corrected company (``comNew``) sets it ``pending``
-again (``db.shipments.STORE_FACTS_SQL``), and this job subscribes it under the new code.
+again (``db.carrier_facts.STORE_FACTS_SQL``), and this job subscribes it under the new code.
 """
 
 from __future__ import annotations
