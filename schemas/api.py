@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     WithJsonSchema,
     field_validator,
 )
@@ -297,6 +298,24 @@ class ShippingPolicy(Strict):
     )
     dispatch_days: Annotated[int, BeforeValidator(_not_a_bool)] | None = Field(
         default=None, ge=0, le=30, description="ships within this many days"
+    )
+    free_shipping: StrictBool | None = Field(
+        default=None, description="包邮: true ships free (above free_shipping_min), false charges; unset: not said"
+    )
+    free_shipping_min: Annotated[float, BeforeValidator(_not_a_bool)] | None = Field(
+        default=None, ge=0, le=1_000_000, description="order total from which shipping is free (满X包邮)"
+    )
+    no_free_shipping_regions: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=list, max_length=40, description="regions shipping is never free to, e.g. 新疆, 西藏"
+    )
+    no_delivery_regions: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=list, max_length=40, description="regions the shop does not ship to"
+    )
+    carriers_on_request: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{2,32}$")]] = Field(
+        default_factory=list, max_length=10, description="carriers a buyer may ask for (能发顺丰吗)"
+    )
+    on_request_surcharge: Annotated[float, BeforeValidator(_not_a_bool)] | None = Field(
+        default=None, ge=0, le=10_000, description="extra charged for a requested carrier (补差价)"
     )
 
 

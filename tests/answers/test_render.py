@@ -139,14 +139,14 @@ def test_zh_hant_reads_as_traditional_taiwan_wording(intent: Intent) -> None:
 
 def test_empathy_comes_first_and_the_name_is_masked() -> None:
     zh = prepare_answer(CONTEXTS["stalled"], Intent.WHERE_IS_MY_PARCEL, "zh-Hans").text
-    assert zh.startswith("亲爱的张*，让您久等了")
+    assert zh.startswith("张*您好，让您久等了")
     en = prepare_answer(CONTEXTS["stalled"], Intent.WHERE_IS_MY_PARCEL, "en").text
     assert en.startswith("Hi 张*, sorry for the wait")
 
 
 def test_missing_facts_are_said_plainly() -> None:
     text = prepare_answer(CONTEXTS["no scan yet"], Intent.WHEN_WILL_IT_ARRIVE, "zh-Hans").text
-    assert "还没有可靠的预计送达时间" in text and "还没有扫描记录" in text
+    assert "还没有这件包裹的扫描记录，暂时给不出送达时间" in text
 
 
 def test_eta_is_quoted_with_its_source() -> None:
@@ -157,7 +157,7 @@ def test_eta_is_quoted_with_its_source() -> None:
 
 def test_not_received_checks_the_locker_before_the_claim_path() -> None:
     text = prepare_answer(CONTEXTS["locker"], Intent.NOT_RECEIVED, "zh-Hans").text
-    assert text.index("快递柜") < text.index("理赔")
+    assert text.index("快递柜") < text.index("签收核查")
 
 
 def test_damage_claim_past_its_window_is_said_honestly() -> None:

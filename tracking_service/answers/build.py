@@ -115,5 +115,11 @@ async def presale_context(
             carriers=list(policy.carriers or [r["shown"] for r in used]),
             cutoff=policy.cutoff,
             dispatch_days=policy.dispatch_days,
+            free_shipping=policy.free_shipping,
+            free_shipping_min=policy.free_shipping_min,
+            no_free_shipping_regions=list(policy.no_free_shipping_regions),
+            no_delivery_regions=list(policy.no_delivery_regions),
+            carriers_on_request=list(policy.carriers_on_request),
+            on_request_surcharge=policy.on_request_surcharge,
         ),
     )

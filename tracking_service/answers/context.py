@@ -60,6 +60,14 @@ class ShippingInfo:
     carriers: list[str]  # carrier / Kuaidi100 com codes, e.g. ["zhongtong", "shunfeng"]
     cutoff: str | None  # "16:00": paid before it, shipped the same day
     dispatch_days: int | None
+    free_shipping: bool | None = None
+    free_shipping_min: float | None = None
+    no_free_shipping_regions: list[str] = field(default_factory=list)
+    no_delivery_regions: list[str] = field(default_factory=list)
+    carriers_on_request: list[str] = field(default_factory=list)
+    on_request_surcharge: float | None = None
+    # What the presale message asked: dispatch, fee, courier, region, transit (answers.presale.topics).
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,8 @@ class AnswerContext:
     return_shipment: AnswerContext | None = None
     # Presale questions only: how the shop dispatches.
     shipping: ShippingInfo | None = None
+    # A number the buyer pasted that matches no parcel: repeated back, never asked for again.
+    unmatched_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +103,9 @@ class Answer:
     locale: str
     text: str
     next_update: str  # the "when you hear next" sentence alone, also part of ``text``
+    # Every question the message asked, primary first (SPEC §12 ``intents[]``); ``text`` answers them all.
+    intents: tuple[Intent, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.intents:
+            object.__setattr__(self, "intents", (self.intent,))

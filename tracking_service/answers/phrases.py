@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tracking_service.answers.context import AnswerContext, LastEvent
+from tracking_service.answers.situation import REASON, english_place, english_scan, sentences_for, situation_of
 
 STATUS = {
     "zh": {
@@ -143,26 +144,62 @@ def scan(event: LastEvent, ctx: AnswerContext, locale: str) -> dict[str, str]:
         "where": event.location or "",
         "ago": ago(event.occurred_at, ctx.now, locale),
         "at": when(event.occurred_at, ctx, locale),
+        "en": english_scan(event),
+        "place_en": english_place(event.location) or "",
     }
+
+
+ETA_MISSED = {
+    "zh": {
+        "carrier": "快递公司原预计{at}前送达",
+        "model": "按这条线路以往的时效，原本预计{at}左右送达",
+        "promised": "我们原本承诺{at}前送达",
+    },
+    "en": {
+        "carrier": "The carrier's estimate was {at}",
+        "model": "Based on this route, it was due around {at}",
+        "promised": "It was promised by {at}",
+    },
+}
+_CUSTOMS_DOCS = re.compile(r"资料|材料|证件|身份证|資料|證件|document|\bID\b", re.IGNORECASE)
 
 
 def _shipping(ctx: AnswerContext, key: str) -> dict[str, Any] | None:
     if ctx.shipping is None:
         return None
     names = [CARRIER_NAMES[key].get(code, code) for code in ctx.shipping.carriers]
+    sep = "、" if key == "zh" else ", "
+    info = ctx.shipping
+    on_request = [CARRIER_NAMES[key].get(code, code) for code in info.carriers_on_request]
     return {
-        "carriers": ("、" if key == "zh" else ", ").join(dict.fromkeys(names)),
-        "cutoff": ctx.shipping.cutoff,
-        "dispatch_days": ctx.shipping.dispatch_days,
+        "carriers": sep.join(dict.fromkeys(names)),
+        "cutoff": info.cutoff,
+        "dispatch_days": info.dispatch_days,
+        "free": info.free_shipping,
+        "free_min": _amount(info.free_shipping_min),
+        "no_free": sep.join(info.no_free_shipping_regions),
+        "no_delivery": sep.join(info.no_delivery_regions),
+        "on_request": sep.join(dict.fromkeys(on_request)),
+        "surcharge": _amount(info.on_request_surcharge),
+        "asks": list(info.asks) or ["dispatch", "transit", "courier"],
+        "asked": bool(info.asks),
     }
+
+
+def _amount(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value:.0f}" if value == int(value) else f"{value:.2f}"
 
 
 def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
     """Everything a template may say, already in words."""
     key = lang(locale)
-    eta = None
+    eta = eta_missed = None
     if ctx.estimate.at is not None and ctx.estimate.source in ETA_SOURCE[key]:
-        eta = ETA_SOURCE[key][ctx.estimate.source].format(at=when(ctx.estimate.at, ctx, locale))
+        table = ETA_SOURCE if ctx.estimate.at > ctx.now else ETA_MISSED  # a missed ETA is never promised again
+        phrase = table[key][ctx.estimate.source].format(at=when(ctx.estimate.at, ctx, locale))
+        eta, eta_missed = (phrase, None) if table is ETA_SOURCE else (None, phrase)
     kinds = {i.kind for i in ctx.incidents}
     claim = None
     if ctx.claim is not None:
@@ -171,7 +208,8 @@ def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
             "past_window": ctx.claim.past_window,
             "deadline": when(ctx.claim.deadline_at, ctx, locale) if ctx.claim.deadline_at else None,
         }
-    return {
+    reason_code = ctx.sub_status if ctx.sub_status in REASON[key] else None
+    found: dict[str, Any] = {
         "name": ctx.buyer_name,
         "carrier": CARRIER_NAMES[key].get(ctx.sub_carrier or ctx.carrier, ctx.carrier),
         "number": ctx.tracking_number,
@@ -198,4 +236,12 @@ def facts(ctx: AnswerContext, locale: str) -> dict[str, Any]:
         "next_check": when(ctx.now + timedelta(hours=24), ctx, locale),
         "returned": facts(ctx.return_shipment, locale) if ctx.return_shipment else None,
         "shipping": _shipping(ctx, key),
+        "eta_missed": eta_missed,
+        "reason_code": reason_code,
+        "reason": REASON[key][reason_code] if reason_code else None,
+        "customs_docs": bool(ctx.last_event and _CUSTOMS_DOCS.search(ctx.last_event.description)),
+        "unmatched_number": ctx.unmatched_number,
     }
+    found["situation"] = situation_of(ctx, eta_missed is not None)
+    found["s"] = sentences_for(found["situation"], found, key)
+    return found

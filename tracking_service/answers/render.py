@@ -8,6 +8,7 @@ Each template has two blocks: ``body`` (empathy → facts → what the shop does
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +51,13 @@ _TAIWAN_TERMS = (
     ("改派", "改送"),
     ("攬收", "收件"),
     ("快遞員", "送貨員"),
+    ("反饋", "回報"),
+    ("跟進", "追蹤"),
+    ("前臺", "櫃檯"),
+    ("門衛", "警衛"),
+    ("發貨", "出貨"),
+    ("短信", "簡訊"),
+    ("信息", "資訊"),
 )
 _QUOTED = re.compile(r"(「[^」]*」|（[^）]*）)")
 
@@ -103,3 +111,28 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
         body, next_update = _taiwan(body), _taiwan(next_update)
     joiner = " " if locale == "en" else ""
     return Answer(intent=intent, locale=locale, text=f"{body}{joiner}{next_update}", next_update=next_update)
+
+
+_SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")}
+
+
+def _sentences(text: str, locale: str) -> list[str]:
+    return [s for s in _SENTENCE["en" if locale == "en" else "zh"].split(text) if s.strip()]
+
+
+def prepare_reply(ctx: AnswerContext, intents: Sequence[Intent], locale: str) -> Answer:
+    """One reply to a message that asks several things ("到哪了 还能改地址吗"): the primary intent's answer,
+    then what each further intent's answer adds (its facts and remedy, not a second greeting or a fact
+    already said), then the primary's next-update line."""
+    first = prepare_answer(ctx, intents[0], locale)
+    if len(intents) < 2:
+        return first
+    body = _sentences(first.text[: len(first.text) - len(first.next_update)], locale)
+    for intent in intents[1:]:
+        other = prepare_answer(ctx, intent, locale)
+        for sentence in _sentences(other.text[: len(other.text) - len(other.next_update)], locale)[1:]:
+            if sentence.strip() not in {b.strip() for b in body}:
+                body.append(sentence)
+    joiner = " " if locale == "en" else ""
+    text = joiner.join(s.strip() for s in [*body, first.next_update])
+    return Answer(intents[0], locale, text, first.next_update, tuple(intents))

@@ -22,6 +22,7 @@ routes = web.RouteTableDef()
 def answer_view(answer: Answer) -> dict[str, Any]:
     return {
         "intent": answer.intent.value,
+        "intents": [intent.value for intent in answer.intents],
         "locale": answer.locale,
         "text": answer.text,
         "next_update": answer.next_update,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tracking_service.answers.build import build_context, presale_context
 from tracking_service.answers.context import Answer, Intent
 from tracking_service.answers.intents import detect_intent
 from tracking_service.answers.numbers import find_order_ids, find_tracking_numbers
-from tracking_service.answers.render import prepare_answer
+from tracking_service.answers.presale import topics
+from tracking_service.answers.render import prepare_reply
 from tracking_service.answers.text import detect_script
 from tracking_service.auth import Principal
 from tracking_service.db import answers as sql
@@ -25,18 +26,26 @@ from tracking_service.usecases.shipments import find_shipment, shipment_view
 DEFAULT_LOCALE = "zh-Hans"
 
 
+def detect_intents(text: str) -> list[Intent]:
+    """The questions a message asks, primary first (until the per-clause detector lands: the one intent)."""
+    return [detect_intent(text)]
+
+
 def buyer_locale(shipment: ShipmentRow, asked: str | None) -> str:
     """The locale asked for, else the buyer's, else the default."""
     return asked or (shipment.buyer_masked or {}).get("locale") or DEFAULT_LOCALE
 
 
-async def answer_shipment(svc: Services, shipment: ShipmentRow, intent: Intent, locale: str) -> Answer:
-    """The prepared answer to ``intent`` about one shipment, in the shop's time zone."""
+async def answer_shipment(
+    svc: Services, shipment: ShipmentRow, intent: Intent, locale: str, also: Sequence[Intent] = ()
+) -> Answer:
+    """The prepared answer to ``intent`` (and the further questions ``also`` asked in the same message) about
+    one shipment, in the shop's time zone."""
     tenant = await tenants_sql.get_tenant(svc.db, shipment.tenant_id)
     if tenant is None:
         raise NotFound(f"tenant {shipment.tenant_id!r}")
     context = await build_context(svc.db, shipment, tenant["timezone"], svc.clock.now(), svc.estimator)
-    return prepare_answer(context, intent, locale)
+    return prepare_reply(context, [intent, *also], locale)
 
 
 async def answer_for_shipment(
@@ -81,7 +90,8 @@ async def answer_message(
     scope = [tenant] if tenant else principal.scope
     numbers = find_tracking_numbers(text)
     order_ids = find_order_ids(text)
-    intent = detect_intent(text)
+    intents = detect_intents(text)
+    intent = intents[0]
     script = detect_script(text)
     locale = locale or script
     found = await sql.shipments_by_numbers(svc.db, scope, numbers, order_ids) if numbers or order_ids else []
@@ -89,8 +99,8 @@ async def answer_message(
     shipment = found[0] if found else None
     disputed = False
     if shipment is not None:
-        answer = await answer_shipment(svc, shipment, intent, locale)
-        if intent is Intent.NOT_RECEIVED and shipment.status == "delivered":
+        answer = await answer_shipment(svc, shipment, intent, locale, intents[1:])
+        if Intent.NOT_RECEIVED in intents and shipment.status == "delivered":
             async with svc.db.acquire() as conn:
                 disputed = bool((await open_dispute(conn, shipment, "buyer_message", svc.clock.now())).opened)
     else:
@@ -98,7 +108,12 @@ async def answer_message(
         if shop is None:
             raise NotFound(f"tenant {tenant_id!r}")
         context = await presale_context(svc.db, shop, svc.enabled_carriers, svc.clock.now(), svc.estimator)
-        answer = prepare_answer(context, intent, locale)
+        context = replace(
+            context,
+            unmatched_number=numbers[0] if numbers else None,  # repeated back, never asked for again
+            shipping=replace(context.shipping, asks=topics(text)) if context.shipping else None,
+        )
+        answer = prepare_reply(context, intents, locale)
     await sql.log_question(svc.db, tenant_id, intent.value, locale, shipment.id if shipment else None, svc.clock.now())
     return MessageAnswer(
         answer=answer,
