@@ -59,14 +59,9 @@ SYNC_RETRY_AFTER = 300.0
 
 # One number's answer to a per-number endpoint: None when accepted, else the rejection's (code, message).
 _Answer = tuple[int | None, str] | None
-_MISSING: _Answer = (None, "not in the answer")  # the answer does not name an asked number
 _REGISTER_DONE = frozenset({codes.ALREADY_REGISTERED})
 _RETRACK_DONE = frozenset({codes.RETRACK_ONLY_STOPPED})  # it was being followed
 _STOP_DONE = frozenset({codes.NOT_REGISTERED, codes.STOP_ONLY_TRACKING})  # it is not followed (any more)
-
-
-def _code(answer: _Answer) -> int | None:
-    return None if answer is None or answer is _MISSING else answer[0]
 
 
 class SeventeenTrackAdapter:
@@ -114,15 +109,13 @@ class SeventeenTrackAdapter:
         out: dict[str, CarrierError | None] = {}
         for start in range(0, len(queries), self.max_subscribe_batch):
             batch = queries[start : start + self.max_subscribe_batch]
-            registered = await self._ask(client, self._register_url, "register", batch)
-            known = [q for q in batch if _code(registered[q.tracking_number]) == codes.ALREADY_REGISTERED]
-            retracked = await self._ask(client, self._retrack_url, "retrack", known) if known else {}
-            for query in batch:
-                number = query.tracking_number
-                if number in retracked:
-                    out[number] = self._outcome(number, retracked[number], "retrack", _RETRACK_DONE)
-                else:
-                    out[number] = self._outcome(number, registered[number], "register", _REGISTER_DONE)
+            answers = self._per_number(await self._post(client, self._register_url, batch), "register")
+            had = {_normal(n) for n, answer in answers.items() if answer and answer[0] == codes.ALREADY_REGISTERED}
+            out.update(self._by_asked(batch, self._outcomes(answers, "register", _REGISTER_DONE), "register"))
+            known = [q for q in batch if _normal(q.tracking_number) in had]
+            if known:
+                retracked = self.parse_retrack(await self._post(client, self._retrack_url, known))
+                out.update(self._by_asked(known, retracked, "retrack"))
         return out
 
     async def unsubscribe(
@@ -133,28 +126,31 @@ class SeventeenTrackAdapter:
         out: dict[str, CarrierError | None] = {}
         for start in range(0, len(queries), self.max_unsubscribe_batch):
             batch = queries[start : start + self.max_unsubscribe_batch]
-            answers = await self._ask(client, self._stop_url, "stoptrack", batch)
-            for query in batch:
-                number = query.tracking_number
-                out[number] = self._outcome(number, answers[number], "stoptrack", _STOP_DONE)
+            stopped = self.parse_stoptrack(await self._post(client, self._stop_url, batch))
+            out.update(self._by_asked(batch, stopped, "stoptrack"))
         return out
 
-    async def _ask(
-        self, client: httpx.AsyncClient, url: str, endpoint: str, queries: Sequence[TrackingQuery]
-    ) -> dict[str, _Answer]:
-        """POST the numbers to a per-number endpoint; its answers keyed by the numbers as asked."""
+    async def _post(self, client: httpx.AsyncClient, url: str, queries: Sequence[TrackingQuery]) -> bytes:
+        """POST the numbers to one of the per-number endpoints; the answer's body."""
         request = client.build_request("POST", url, json=[_number(q) for q in queries], headers=self._headers)
-        content = (await send(self.code, client, request)).content
-        answers = {_normal(n): a for n, a in self._per_number(content, endpoint).items()}
-        return {q.tracking_number: answers.get(_normal(q.tracking_number), _MISSING) for q in queries}
+        return (await send(self.code, client, request)).content
+
+    def _by_asked(
+        self, queries: Sequence[TrackingQuery], answers: dict[str, CarrierError | None], endpoint: str
+    ) -> dict[str, CarrierError | None]:
+        """Answers keyed by the numbers as asked (17TRACK may normalise them); one it left out is an error."""
+        by_normal = {_normal(n): answer for n, answer in answers.items()}
+        out: dict[str, CarrierError | None] = {}
+        for query in queries:
+            number = query.tracking_number
+            missing = BadResponse(self.code, f"{number}: not in the {endpoint} answer")
+            out[number] = by_normal.get(_normal(number), missing)
+        return out
 
     async def _register(
         self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
     ) -> dict[str, CarrierError | None]:
-        request = client.build_request(
-            "POST", self._register_url, json=[_number(q) for q in queries], headers=self._headers
-        )
-        return self.parse_register((await send(self.code, client, request)).content)
+        return self.parse_register(await self._post(client, self._register_url, queries))
 
     def parse(self, content: bytes) -> dict[str, TrackingResult | NotFound]:
         """Parse a ``gettrackinfo`` answer into results keyed by number."""
@@ -182,8 +178,7 @@ class SeventeenTrackAdapter:
 
     def parse_register(self, content: bytes) -> dict[str, CarrierError | None]:
         """A ``register`` answer by number: ``None`` when 17TRACK follows the number, else its error."""
-        answers = self._per_number(content, "register")
-        return {n: self._outcome(n, a, "register", _REGISTER_DONE) for n, a in answers.items()}
+        return self._outcomes(self._per_number(content, "register"), "register", _REGISTER_DONE)
 
     def parse_stoptrack(self, content: bytes) -> dict[str, CarrierError | None]:
         """A ``stoptrack`` answer by number: ``None`` when 17TRACK no longer follows the number, else its error.
@@ -191,13 +186,11 @@ class SeventeenTrackAdapter:
         ``BadResponse`` for an answer that cannot be read (not JSON, not the documented envelope, an item
         without a number); a whole-call failure code raises its typed error (``AuthError``, ``RateLimited``…).
         """
-        answers = self._per_number(content, "stoptrack")
-        return {n: self._outcome(n, a, "stoptrack", _STOP_DONE) for n, a in answers.items()}
+        return self._outcomes(self._per_number(content, "stoptrack"), "stoptrack", _STOP_DONE)
 
     def parse_retrack(self, content: bytes) -> dict[str, CarrierError | None]:
         """A ``retrack`` answer by number: ``None`` when 17TRACK follows the number again (or never stopped)."""
-        answers = self._per_number(content, "retrack")
-        return {n: self._outcome(n, a, "retrack", _RETRACK_DONE) for n, a in answers.items()}
+        return self._outcomes(self._per_number(content, "retrack"), "retrack", _RETRACK_DONE)
 
     def _per_number(self, content: bytes, endpoint: str) -> dict[str, _Answer]:
         """A per-number answer (``register``, ``stoptrack``, ``retrack``) as 17TRACK keys it: ``None`` for an
@@ -217,16 +210,18 @@ class SeventeenTrackAdapter:
             raise BadResponse(self.code, f"unexpected {endpoint} shape: {exc!r}") from exc
         return out
 
-    def _outcome(self, number: str, answer: _Answer, endpoint: str, done: frozenset[int]) -> CarrierError | None:
-        """One number's answer as the caller sees it: ``None`` when done, else the typed error."""
-        if answer is None:
-            return None
-        if answer is _MISSING:
-            return BadResponse(self.code, f"{number}: not in the {endpoint} answer")
-        code, message = answer
-        if code in done:
-            return None
-        return self._item_error(code, f"{number}: {endpoint} rejected: {message} ({code})")
+    def _outcomes(
+        self, answers: dict[str, _Answer], endpoint: str, done: frozenset[int]
+    ) -> dict[str, CarrierError | None]:
+        """Each number's answer as callers see it: ``None`` when accepted or refused with a code in ``done``."""
+        out: dict[str, CarrierError | None] = {}
+        for number, answer in answers.items():
+            if answer is None or answer[0] in done:
+                out[number] = None
+            else:
+                code, message = answer
+                out[number] = self._item_error(code, f"{number}: {endpoint} rejected: {message} ({code})")
+        return out
 
     def parse_push(self, headers: Mapping[str, str], body: bytes) -> list[TrackingResult]:
         """A webhook notification; ``sign`` must be hex SHA256(body + "/" + key)."""
