@@ -92,6 +92,25 @@ class SubscribeAdapter(Protocol):
 
 
 @runtime_checkable
+class UnsubscribeAdapter(Protocol):
+    """A carrier whose push subscription can be cancelled (17TRACK ``stoptrack``).
+
+    Kuaidi100 ``poll`` and EasyPost trackers have no cancel call: their subscriptions run out by themselves
+    (see those modules), so they are not ``UnsubscribeAdapter``s and a stopped shipment of theirs costs no call.
+    ``unsubscribe`` answers one entry per asked number: ``None`` when the carrier no longer pushes it (stopped
+    now, already stopped, or never registered), else the ``CarrierError`` it gave for that number. A failure
+    of the whole call raises.
+    """
+
+    code: str
+    max_unsubscribe_batch: int
+
+    async def unsubscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
+    ) -> Mapping[str, CarrierError | None]: ...
+
+
+@runtime_checkable
 class NumberRecognizer(Protocol):
     """An aggregator that names the companies a tracking number may belong to (Kuaidi100 智能单号识别)."""
 
@@ -232,6 +251,7 @@ __all__ = [
     "NumberRecognizer",
     "PushAdapter",
     "SubscribeAdapter",
+    "UnsubscribeAdapter",
     "decode_json",
     "parse_local_time",
     "parse_retry_after",

@@ -1,4 +1,4 @@
-"""17TRACK tracking API v2.2: ``register`` + ``gettrackinfo`` (≤40 numbers a call), webhook push.
+"""17TRACK tracking API v2.2: ``register`` + ``gettrackinfo`` (≤40 numbers a call), webhook push, ``stoptrack``.
 
 Followed: https://api.17track.net/en/doc?version=v2.2 (asset.17track.net/api/document/v2.2_en/), its
 error codes (https://help.17track.net/hc/en-us/articles/37570440168473) and status table
@@ -15,6 +15,18 @@ error codes (https://help.17track.net/hc/en-us/articles/37570440168473) and stat
   ``time_utc`` / ``time_iso``, ``description``, ``location``, milestone ``stage`` and ``sub_status``;
   ``track_info.latest_status {status, sub_status}`` is 17TRACK's computed state and wins when it says
   more than the newest scan (SPEC §2); the ETA is ``time_metrics.estimated_delivery_date.{from,to}``;
+- ``stoptrack`` (stop following numbers: no more pushes; a DELETEd shipment's subscription is cancelled with
+  it, ``tracking_service/subscriptions.py``) and ``retrack`` (follow a stopped number again, once in its life)
+  take the same list of ``{"number", "carrier"?}`` and answer like ``register``: ``data.accepted[]`` items
+  ``{"number", "carrier"}`` and ``data.rejected[]`` items ``{"number", "error": {"code", "message"}}``
+  (the v2.2 API reference, sections StopTrack / ReTrack; the v1 reference has the same envelope,
+  https://asset.17track.net/api/document/v1_en/index.html). Per-number codes from the error table above:
+  ``-18019902`` not registered and ``-18019906`` "only numbers being tracked can be stopped" — both mean
+  17TRACK no longer follows the number, so a stop counts as done; ``-18019904`` "only stopped numbers can be
+  retracked" means it is being followed, so a retrack counts as done; ``-18019905`` a number is retracked
+  only once (then polling alone carries it). A stopped number stays in the account (90 days) and
+  ``register`` answers it ``-18019901`` already registered, so ``subscribe`` retracks every number
+  ``register`` says it already has — it may be one this service stopped for another tenant;
 - webhook: ``{"event": "TRACKING_UPDATED" | "TRACKING_STOPPED", "data": <accepted item>}``, header
   ``sign`` = hex SHA256(body + "/" + key); 17TRACK only needs an HTTP 200 back. The webhook URL is
   set in 17TRACK's dashboard, not per number.
@@ -45,17 +57,27 @@ QUOTA_RETRY_AFTER = 3600.0
 SYNC_RETRY_AFTER = 300.0
 
 
+# One number's answer to a per-number endpoint: None when accepted, else the rejection's (code, message).
+_Answer = tuple[int | None, str] | None
+_REGISTER_DONE = frozenset({codes.ALREADY_REGISTERED})
+_RETRACK_DONE = frozenset({codes.RETRACK_ONLY_STOPPED})  # it was being followed
+_STOP_DONE = frozenset({codes.NOT_REGISTERED, codes.STOP_ONLY_TRACKING})  # it is not followed (any more)
+
+
 class SeventeenTrackAdapter:
     code = "seventeentrack"
     zone = UTC
     max_batch = 40
     max_subscribe_batch = 40
+    max_unsubscribe_batch = 40
     needs_phone = False
 
     def __init__(self, config: CarrierConfig) -> None:
         base = config.base_url.rstrip("/") + "/track/v2.2"
         self._info_url = base + "/gettrackinfo"
         self._register_url = base + "/register"
+        self._stop_url = base + "/stoptrack"
+        self._retrack_url = base + "/retrack"
         self._key = config.key or ""
         self._headers = {"17token": self._key}
 
@@ -77,26 +99,58 @@ class SeventeenTrackAdapter:
     async def subscribe(
         self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery], callback_url: str
     ) -> Mapping[str, CarrierError | None]:
-        """``register`` the numbers (≤ 40 a call); ``None`` when accepted or already registered.
+        """``register`` the numbers (≤ 40 a call); ``None`` when 17TRACK follows them.
 
-        ``callback_url`` is ignored: 17TRACK pushes to the one webhook URL set in its dashboard.
+        A number 17TRACK already has (``-18019901``) may be one it stopped following (``stoptrack``, or its
+        own stop of an expired number), so those are ``retrack``ed in a second call; "only stopped numbers
+        can be retracked" says it was followed all along. ``callback_url`` is ignored: 17TRACK pushes to the
+        one webhook URL set in its dashboard.
         """
         out: dict[str, CarrierError | None] = {}
         for start in range(0, len(queries), self.max_subscribe_batch):
             batch = queries[start : start + self.max_subscribe_batch]
-            answers = {_normal(n): e for n, e in (await self._register(client, batch)).items()}
-            for query in batch:
-                missing = BadResponse(self.code, f"{query.tracking_number}: not in the register answer")
-                out[query.tracking_number] = answers.get(_normal(query.tracking_number), missing)
+            answers = self._per_number(await self._post(client, self._register_url, batch), "register")
+            had = {_normal(n) for n, answer in answers.items() if answer and answer[0] == codes.ALREADY_REGISTERED}
+            out.update(self._by_asked(batch, self._outcomes(answers, "register", _REGISTER_DONE), "register"))
+            known = [q for q in batch if _normal(q.tracking_number) in had]
+            if known:
+                retracked = self.parse_retrack(await self._post(client, self._retrack_url, known))
+                out.update(self._by_asked(known, retracked, "retrack"))
+        return out
+
+    async def unsubscribe(
+        self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
+    ) -> Mapping[str, CarrierError | None]:
+        """``stoptrack`` the numbers (≤ 40 a call); ``None`` once 17TRACK no longer follows them (stopped now,
+        already stopped, or never registered)."""
+        out: dict[str, CarrierError | None] = {}
+        for start in range(0, len(queries), self.max_unsubscribe_batch):
+            batch = queries[start : start + self.max_unsubscribe_batch]
+            stopped = self.parse_stoptrack(await self._post(client, self._stop_url, batch))
+            out.update(self._by_asked(batch, stopped, "stoptrack"))
+        return out
+
+    async def _post(self, client: httpx.AsyncClient, url: str, queries: Sequence[TrackingQuery]) -> bytes:
+        """POST the numbers to one of the per-number endpoints; the answer's body."""
+        request = client.build_request("POST", url, json=[_number(q) for q in queries], headers=self._headers)
+        return (await send(self.code, client, request)).content
+
+    def _by_asked(
+        self, queries: Sequence[TrackingQuery], answers: dict[str, CarrierError | None], endpoint: str
+    ) -> dict[str, CarrierError | None]:
+        """Answers keyed by the numbers as asked (17TRACK may normalise them); one it left out is an error."""
+        by_normal = {_normal(n): answer for n, answer in answers.items()}
+        out: dict[str, CarrierError | None] = {}
+        for query in queries:
+            number = query.tracking_number
+            missing = BadResponse(self.code, f"{number}: not in the {endpoint} answer")
+            out[number] = by_normal.get(_normal(number), missing)
         return out
 
     async def _register(
         self, client: httpx.AsyncClient, queries: Sequence[TrackingQuery]
     ) -> dict[str, CarrierError | None]:
-        request = client.build_request(
-            "POST", self._register_url, json=[_number(q) for q in queries], headers=self._headers
-        )
-        return self.parse_register((await send(self.code, client, request)).content)
+        return self.parse_register(await self._post(client, self._register_url, queries))
 
     def parse(self, content: bytes) -> dict[str, TrackingResult | NotFound]:
         """Parse a ``gettrackinfo`` answer into results keyed by number."""
@@ -124,23 +178,49 @@ class SeventeenTrackAdapter:
 
     def parse_register(self, content: bytes) -> dict[str, CarrierError | None]:
         """A ``register`` answer by number: ``None`` when 17TRACK follows the number, else its error."""
+        return self._outcomes(self._per_number(content, "register"), "register", _REGISTER_DONE)
+
+    def parse_stoptrack(self, content: bytes) -> dict[str, CarrierError | None]:
+        """A ``stoptrack`` answer by number: ``None`` when 17TRACK no longer follows the number, else its error.
+
+        ``BadResponse`` for an answer that cannot be read (not JSON, not the documented envelope, an item
+        without a number); a whole-call failure code raises its typed error (``AuthError``, ``RateLimited``…).
+        """
+        return self._outcomes(self._per_number(content, "stoptrack"), "stoptrack", _STOP_DONE)
+
+    def parse_retrack(self, content: bytes) -> dict[str, CarrierError | None]:
+        """A ``retrack`` answer by number: ``None`` when 17TRACK follows the number again (or never stopped)."""
+        return self._outcomes(self._per_number(content, "retrack"), "retrack", _RETRACK_DONE)
+
+    def _per_number(self, content: bytes, endpoint: str) -> dict[str, _Answer]:
+        """A per-number answer (``register``, ``stoptrack``, ``retrack``) as 17TRACK keys it: ``None`` for an
+        accepted number, the rejection's (code, message) for a refused one."""
         data = self._data(decode_json(self.code, content))
-        out: dict[str, CarrierError | None] = {}
+        out: dict[str, _Answer] = {}
         try:
             for item in data.get("accepted") or ():
                 out[_item_number(item)] = None
             for item in data.get("rejected") or ():
-                # Per number, even "quota used up": the batch's registered numbers keep their answers.
+                # Per number, even "quota used up": the batch's other numbers keep their answers.
                 error = item.get("error") or {}
-                number, code = _item_number(item), error.get("code")
-                if code == codes.ALREADY_REGISTERED:
-                    out[number] = None
-                else:
-                    out[number] = self._item_error(
-                        code, f"{number}: register rejected: {error.get('message')} ({code})"
-                    )
+                code = error.get("code")
+                known = code if isinstance(code, int) and not isinstance(code, bool) else None
+                out[_item_number(item)] = (known, str(error.get("message")))
         except (KeyError, TypeError, AttributeError) as exc:
-            raise BadResponse(self.code, f"unexpected register shape: {exc!r}") from exc
+            raise BadResponse(self.code, f"unexpected {endpoint} shape: {exc!r}") from exc
+        return out
+
+    def _outcomes(
+        self, answers: dict[str, _Answer], endpoint: str, done: frozenset[int]
+    ) -> dict[str, CarrierError | None]:
+        """Each number's answer as callers see it: ``None`` when accepted or refused with a code in ``done``."""
+        out: dict[str, CarrierError | None] = {}
+        for number, answer in answers.items():
+            if answer is None or answer[0] in done:
+                out[number] = None
+            else:
+                code, message = answer
+                out[number] = self._item_error(code, f"{number}: {endpoint} rejected: {message} ({code})")
         return out
 
     def parse_push(self, headers: Mapping[str, str], body: bytes) -> list[TrackingResult]:

@@ -6,7 +6,8 @@ Sources:
 - 17TRACK help centre, "Understanding Tracking Status (Main Status & Substatus)":
   https://help.17track.net/hc/en-us/articles/37471096573337 (the same 30 sub-statuses, with descriptions);
 - error codes: https://help.17track.net/hc/en-us/articles/37570440168473 (-18019901 already registered,
-  -18019902 not registered, -18019909 no tracking information yet, ...).
+  -18019902 not registered, -18019904 / -18019905 retrack refused (still tracked / retracked once already),
+  -18019906 stoptrack refused (not being tracked), -18019909 no tracking information yet, ...).
 
 ``NotFound_*`` (and a bare ``NotFound`` main status) mean 17TRACK has no scan: the parcel is reported
 ``NotFound``; the table still maps them (to ``pending``) so an event that carries one is never ``unknown``.
@@ -91,6 +92,9 @@ UNMAPPED: Pair = (S.UNKNOWN, None)
 ALREADY_REGISTERED = -18019901
 NOT_REGISTERED = -18019902
 NO_INFO_YET = -18019909
+RETRACK_ONLY_STOPPED = -18019904  # retrack of a number 17TRACK is still tracking
+RETRACK_ONLY_ONCE = -18019905  # a number can be retracked once in its life
+STOP_ONLY_TRACKING = -18019906  # stoptrack of a number 17TRACK no longer tracks
 AUTH_CODES = frozenset({-18010001, -18010002, -18010004, -18010005})  # IP, key, disabled, unauthorized
 UNAVAILABLE_CODES = frozenset({-18010003})  # internal service error
 QUOTA_CODES = frozenset({-18019907, -18019908})  # daily limit, quota used up

@@ -203,7 +203,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
 
     if settings.polling.enabled:
         every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)
-        every(settings.polling.subscribe_tick_seconds, "subscribe_once", svc.subscriber.subscribe_once)
+        every(settings.polling.subscribe_tick_seconds, "carrier_subscriptions", svc.subscriber.run_once)
     if settings.notify.enabled:
         every(settings.notify.tick_seconds, "dispatch_once", svc.dispatcher.dispatch_once)
     every(settings.incidents.sweep_seconds, "incident_sweep", sweep)

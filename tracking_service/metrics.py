@@ -20,8 +20,12 @@ CARRIER_BUDGET_REFUSALS = Counter(
     "Carrier calls not made because a shared budget said no",
     ["carrier", "budget"],
 )
+# outcome: subscribed, failed (retried); cancelled, cancel_shared (another live shipment keeps the number),
+# cancel_failed (retried), cancel_given_up — the cancellations of stopped shipments' subscriptions.
 CARRIER_SUBSCRIPTIONS = Counter(
-    "tracking_carrier_subscriptions_total", "Carrier push subscriptions by outcome", ["carrier", "outcome"]
+    "tracking_carrier_subscriptions_total",
+    "Carrier push subscriptions and their cancellations by outcome",
+    ["carrier", "outcome"],
 )
 NUMBER_RECOGNITIONS = Counter(
     "tracking_number_recognitions_total",

@@ -28,8 +28,12 @@ def _handler(answers: dict[str, bytes] | None, sent: list[httpx.Request]):  # ty
         sent.append(request)
         if answers is not None:
             return httpx.Response(200, content=answers[request.url.path.rsplit("/", 1)[-1]])
-        # register: accept every asked number but the ones ending in 9CN, which 17TRACK already has.
+        # register: accept every asked number but the ones ending in 9CN, which 17TRACK already has (and
+        # follows: a retrack is refused with "only stopped numbers can be retracked").
         asked = [item["number"] for item in json.loads(request.content)]
+        if request.url.path.endswith("/retrack"):
+            refused = [{"number": n, "error": {"code": -18019904, "message": "Retrack is not allowed."}} for n in asked]
+            return httpx.Response(200, json={"code": 0, "data": {"accepted": [], "rejected": refused}})
         accepted = [{"number": n, "carrier": 3011, "origin": 1} for n in asked if not n.endswith("9CN")]
         rejected = [
             {"number": n, "error": {"code": -18019901, "message": f"Tracking number {n} is already registered."}}
@@ -70,8 +74,10 @@ def test_the_adapter_implements_the_protocols() -> None:
 async def test_subscribe_registers_in_batches_of_40_and_already_registered_counts_as_accepted() -> None:
     numbers = [f"RR{i:09d}DE" for i in range(85)] + ["LX123456789CN"]
     results, sent = await _subscribe(numbers)
-    assert [len(json.loads(r.content)) for r in sent] == [40, 40, 6]
-    assert all(r.url.path == "/track/v2.2/register" and r.headers["17token"] == "token-17" for r in sent)
+    assert [len(json.loads(r.content)) for r in sent] == [40, 40, 6, 1]
+    assert all(r.url.path == "/track/v2.2/register" and r.headers["17token"] == "token-17" for r in sent[:3])
+    # the one 17TRACK already had is retracked, in case it was one 17TRACK had stopped following
+    assert sent[3].url.path == "/track/v2.2/retrack" and json.loads(sent[3].content) == [{"number": "LX123456789CN"}]
     assert json.loads(sent[0].content)[0] == {"number": "RR000000000DE"}
     assert b"shop.test" not in b"".join(r.content for r in sent)  # the webhook URL lives in 17TRACK's dashboard
     assert set(results) == set(numbers) and all(v is None for v in results.values())

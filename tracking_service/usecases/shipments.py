@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from carriers.base import SubscribeAdapter
+from carriers.base import SubscribeAdapter, UnsubscribeAdapter
 from schemas.api import ShipmentCreate, ShipmentPatch
 from tracking_service import shipments
 from tracking_service.auth import Principal
@@ -66,7 +66,8 @@ BATCH_CHUNK = 500  # shipments per insert statement
 
 
 async def register_shipment(svc: Services, principal: Principal, body: ShipmentCreate) -> Registered:
-    """Register a parcel: carrier named or detected, buyer sealed and masked, push subscription queued."""
+    """Register a parcel: carrier named or detected, buyer sealed and masked, push subscription queued. The
+    number of a shipment stopped by DELETE resumes it (its stored order and buyer kept)."""
     [outcome] = await register_shipments(svc, principal, [body])
     if isinstance(outcome, UseCaseError):
         raise outcome
@@ -103,9 +104,21 @@ async def register_shipments(
         for start in range(0, len(ready), BATCH_CHUNK):
             chunk = ready[start : start + BATCH_CHUNK]
             stored = await sql.insert_shipments(conn, [new for _, new in chunk], svc.clock.now())
+            resumed = await _resume_stopped(
+                svc, conn, [(row, new) for (_, new), (row, _) in zip(chunk, stored, strict=True)]
+            )
             for (index, _), (row, created) in zip(chunk, stored, strict=True):
-                outcomes[index] = Registered(shipments.to_response(row), created)
+                outcomes[index] = Registered(shipments.to_response(resumed.get(row.id, row)), created)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+async def _resume_stopped(
+    svc: Services, conn: asyncpg.Connection, stored: list[tuple[sql.ShipmentRow, sql.NewShipment]]
+) -> dict[uuid.UUID, sql.ShipmentRow]:
+    """A number registered again after DELETE is tracked again (and subscribed again where the carrier
+    pushes); the resumed rows by id."""
+    stopped = [(row.tenant_id, row.id, new.subscribe) for row, new in stored if row.stopped_at is not None]
+    return {row.id: row for row in await sql.resume_shipments(conn, stopped, svc.clock.now())}
 
 
 async def _prepare(svc: Services, principal: Principal, body: ShipmentCreate) -> sql.NewShipment:
@@ -136,11 +149,16 @@ async def update_shipment(
 
 
 async def stop_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> None:
-    """Stop tracking a parcel: no more polls, carrier pushes or notices (idempotent). The carrier-side
-    subscription is left to lapse: none of the adapters has an unsubscribe call yet."""
+    """Stop tracking a parcel (SPEC §12 ``DELETE /v1/shipments/{id}``, idempotent, 204): no more polls or
+    notices, and pushes for it are ignored. The carrier subscription is cancelled where the carrier allows
+    (17TRACK ``stoptrack``): the subscription job (``tracking_service.subscriptions``) cancels it within a
+    tick unless a live shipment of any tenant still wants the same number (the carrier account is shared).
+    Kuaidi100 ``poll`` and EasyPost trackers have no cancel call: their subscriptions run out by themselves.
+    Registering the number again resumes tracking and subscribes it again."""
     row = await find_shipment(svc, principal, shipment_id)
+    cancelling = [code for code, adapter in svc.adapters.items() if isinstance(adapter, UnsubscribeAdapter)]
     async with svc.db.acquire() as conn:
-        await sql.stop_shipment(conn, row.tenant_id, row.id, svc.clock.now())
+        await sql.stop_shipment(conn, row.tenant_id, row.id, svc.clock.now(), cancelling)
 
 
 async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> dict[str, Any]:
