@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schemas.api import TenantSettings
+from schemas.settings import TenantSettings
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from schemas.api import Thresholds
+from schemas.settings import Thresholds
 from tracking_service.incidents.rules import Kind, Snapshot, evaluate, resolution_facts
 
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)

@@ -8,7 +8,8 @@ from aiohttp import web
 from asyncpg import Record
 
 from schemas import api
-from schemas.api import AuditQuery, KeyCreate, KeySearch, Role, TenantCreate, TenantSettings
+from schemas.api import AuditQuery, KeyCreate, KeySearch, Role, TenantCreate
+from schemas.settings import TenantSettings
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
@@ -32,7 +33,7 @@ async def create_tenant(request: web.Request) -> web.Response:
 
 
 @operation(
-    routes, "put", "/v1/tenants/{tenant_id}/settings", "Replace a tenant's settings (admin)", body=api.TenantSettings
+    routes, "put", "/v1/tenants/{tenant_id}/settings", "Replace a tenant's settings (admin)", body=TenantSettings
 )
 async def put_tenant_settings(request: web.Request) -> web.Response:
     await authenticate(request, Role.ADMIN)

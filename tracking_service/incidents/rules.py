@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from schemas import TERMINAL_STATUSES
-from schemas.api import Thresholds
+from schemas.settings import Thresholds
 from schemas.vocabulary import IncidentKind
 
 Kind = IncidentKind  # the rules speak the API's incident vocabulary

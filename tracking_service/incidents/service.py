@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from schemas import TERMINAL_STATUSES, Status
-from schemas.api import Thresholds
+from schemas.settings import Thresholds
 from tracking_service import metrics, notices
 from tracking_service.db import incidents as sql
 from tracking_service.db.events import StatusChange

@@ -9,7 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from schemas.api import ApiKey, KeyCreate, KeyCreated, Role, TenantCreate, TenantSettings
+from schemas.api import ApiKey, KeyCreate, KeyCreated, Role, TenantCreate
+from schemas.settings import TenantSettings
 from tracking_service.audit import AuditEntry, write_entries
 from tracking_service.auth import Principal, generate_key, hash_key, key_prefix
 from tracking_service.db import keys as keys_sql
