@@ -185,3 +185,29 @@ def test_two_questions_get_one_reply_that_answers_both(locale: str) -> None:
     greeting = "李*您好" if locale != "en" else "Hi 李*"
     assert text.count(greeting) == 1 and text.startswith(where.split("。")[0][:4])
     assert len(sentences(text)) <= 6 and text.endswith(reply.next_update)
+
+
+TWO_QUESTION_CASES = [
+    (name, first, second, locale)
+    for name, s in SCENARIOS.items()
+    for first in s.intents
+    for second in s.intents
+    if first is not second
+    for locale in LOCALES
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "locale"),
+    TWO_QUESTION_CASES,
+    ids=[f"{n}-{a.value}+{b.value}-{loc}" for n, a, b, loc in TWO_QUESTION_CASES],
+)
+def test_a_two_question_reply_says_each_clause_once(name: str, first: Intent, second: Intent, locale: str) -> None:
+    from tracking_service.answers.render import prepare_reply
+
+    ctx = SCENARIOS[name].ctx
+    text = prepare_reply(ctx, [first, second], locale).text
+    clauses = [c.strip(" ，；。！？,;.!?") for c in re.split(r"[，；。！？]" if locale != "en" else r"[,;.!?]\s", text)]
+    repeated = {c for c in clauses if len(c) >= 6 and clauses.count(c) > 1}
+    assert not repeated, text
+    assert len(sentences(text)) <= 6, text
