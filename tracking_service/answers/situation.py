@@ -157,6 +157,7 @@ def _scan_bits(f: dict[str, Any], en: bool) -> tuple[str, str, str]:
 def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
     carrier = f["carrier"]
     what, where, ago = _scan_bits(f, en=False)
+    problem = f["status"] == "exception"  # an exception the carrier gave no reason for
     place = (f["last"] or {}).get("where") or ""
     latest = f"最新记录是“{what}”（{ago}{where}）" if f["last"] else ""
     reason = f["reason"]
@@ -179,7 +180,7 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "moving": f"包裹目前{f['status_text']}，{latest}。",
         "unknown": (
             f"快递公司{ago}登记了一条异常（“{what}”{where}），还没有说明原因。"
-            if f["status"] == "exception"
+            if problem
             else f"快递公司{ago}有一条新记录（“{what}”{where}），但还看不出包裹具体到了哪里。"
         ),
         "out_for_delivery": f"包裹正在派送中，{latest}。",
@@ -224,7 +225,7 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "attempt_failed": f"如果想约派送时间或改放驿站、快递柜，告诉我们，我们转告{carrier}。",
         "late": f"我们已把这件包裹列为重点跟进，会向{carrier}催查。",
         "stalled": f"我们已把这件包裹列为重点跟进，会向{carrier}催查。",
-        "unknown": f"我们会向{carrier}确认{'异常原因和' if f['status'] == 'exception' else ''}包裹现在的位置。",
+        "unknown": f"我们会向{carrier}确认{'异常原因和' if problem else ''}包裹现在的位置。",
         "disputed": f"我们已登记您没收到包裹的情况，会向{carrier}发起签收核查，核实后为您补发或退款。",
     }.get(s, "")
     next_update = {
@@ -249,6 +250,7 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
 def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
     carrier = f["carrier"]
     what, where, ago = _scan_bits(f, en=True)
+    problem = f["status"] == "exception"
     latest = f"the latest scan, {ago}, shows it {what}{where}" if f["last"] else ""
     if what.startswith('"'):
         latest = f"the latest scan, {ago}, reads {what}{where}"
@@ -277,7 +279,7 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "moving": f"It's {f['status_text']}: {latest}.",
         "unknown": (
             f"The carrier reported a problem {ago}{where} without saying what it is."
-            if f["status"] == "exception"
+            if problem
             else f"The latest scan, {ago}{where}, doesn't say clearly where it is yet."
         ),
         "out_for_delivery": f"It's out for delivery: {latest}.",
@@ -322,7 +324,7 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         f" pass it to {carrier}.",
         "late": f"We've flagged it for follow-up and will chase {carrier}.",
         "stalled": f"We've flagged it for follow-up and will chase {carrier}.",
-        "unknown": f"We'll ask {carrier} {'what the problem is and ' if f['status'] == 'exception' else ''}where it is now.",
+        "unknown": f"We'll ask {carrier} {'what the problem is and ' if problem else ''}where it is now.",
         "disputed": f"We've recorded that you don't have it and will open a delivery check with {carrier},"
         " then reship or refund once it's confirmed.",
     }.get(s, "")
