@@ -247,6 +247,12 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
     return Sentences(greet, empathy, fact, remedy, next_update)
 
 
+def _customs_office(f: dict[str, Any]) -> str:
+    """ "Shanghai customs" when the scan names the office, else "Customs"."""
+    place = (f["last"] or {}).get("place_en") or ""
+    return place[:1].upper() + place[1:] if "customs" in place.lower() else "Customs"
+
+
 def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
     carrier = f["carrier"]
     what, where, ago = _scan_bits(f, en=True)
@@ -294,8 +300,8 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "returned": f"It came back to us on {(f['last'] or {}).get('at', '')}"
         + (f", because {reason}." if reason else "; the carrier gave no reason."),
         "returning": "It's on its way back to us" + (f", because {reason}." if reason else "."),
-        "customs": f"It's held by customs ({ago})"
-        + (", and they need documents before releasing it." if f["customs_docs"] else "."),
+        "customs": f"{_customs_office(f)} stopped it {ago}"
+        + (" and needs documents before releasing it." if f["customs_docs"] else " for inspection."),
         "address": f"The carrier reported {ago} that the address is wrong, so it can't be delivered yet.",
         "delivered": f"It was delivered on {delivered.get('at', '')}{signed_where}.",
         "disputed": f"It was marked delivered on {delivered.get('at', '')}{signed_where}.",
