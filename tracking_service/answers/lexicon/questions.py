@@ -275,6 +275,7 @@ WHERE = rx(
     r"清关",
     r"补(充)?资料",
     r"customs",
+    r"^where('?s| is| are)?\b",
     # shipped, then nothing
     r"没(有)?下文",
     r"nothing (has |'s )?(moved|changed|updated|happened)",
