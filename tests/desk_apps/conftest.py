@@ -1,25 +1,23 @@
 """Fixtures of the desk apps' tests: the service framed by a simulated desk (a second real HTTP server on
-127.0.0.1 whose origin is configured as a desk), an agent key of two shops with sandbox parcels."""
+127.0.0.1 whose origin is configured as a desk), the console tests' agent key of two shops with sandbox parcels."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
 from aiohttp import web
 
-from tests.conftest import LiveService, create_key, create_tenant, free_port, make_settings, start_service
+from tests.conftest import LiveService, free_port, make_settings, start_service
+from tests.console.test_console_browser import agent_key
 from tracking_service.clock import FrozenClock
 from tracking_service.config import DeskAppsSettings
 
-# (shop, tracking number, order id) — sandbox scenarios: stalled in transit, damaged, delivered.
-PARCELS = (
-    ("shop-a", "SBX-STALLED-0001", "TB-0001"),
-    ("shop-b", "SBX-DAMAGED-0002", "TB-0002"),
-    ("shop-a", "SBX-DELIVERED-0003", "TB-0003"),
-)
+# The console's agent: a key of shop-a and shop-b with three polled sandbox parcels — SBX-STALLED-0001 (shop-a,
+# order TB-0001, stalled in transit), SBX-DAMAGED-0002 (shop-b, TB-0002), SBX-DELIVERED-0003 (shop-a, TB-0003).
+__all__ = ["agent_key"]
 
 
 @dataclass
@@ -34,8 +32,9 @@ class DeskHost:
         return self.origin + path
 
 
-@pytest.fixture
-async def desk_host() -> AsyncIterator[DeskHost]:
+@asynccontextmanager
+async def running_desk_host() -> AsyncIterator[DeskHost]:
+    """A desk host listening on a free port of 127.0.0.1 (its own origin)."""
     port = free_port()
     host = DeskHost(f"http://127.0.0.1:{port}")
 
@@ -50,8 +49,17 @@ async def desk_host() -> AsyncIterator[DeskHost]:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield host
-    await runner.cleanup()
+    try:
+        yield host
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def desk_host() -> AsyncIterator[DeskHost]:
+    """The desk the service is configured for."""
+    async with running_desk_host() as host:
+        yield host
 
 
 @pytest.fixture
@@ -64,22 +72,3 @@ async def service(db_dsn: str, clock: FrozenClock, desk_host: DeskHost) -> Async
     live, runner = await start_service(make_settings(db_dsn, free_port(), desk_apps=desk_apps), clock)
     yield live
     await runner.cleanup()
-
-
-@pytest.fixture
-async def agent_key(service: LiveService, admin: httpx.AsyncClient) -> str:
-    """An agent key of shop-a and shop-b, whose sandbox parcels have been polled once."""
-    await create_tenant(admin, "shop-a")
-    await create_tenant(admin, "shop-b")
-    key = await create_key(admin, "agent", ["shop-a", "shop-b"])
-    async with service.client(key) as agent:
-        for tenant, number, order_id in PARCELS:
-            body = {
-                "tracking_number": number,
-                "tenant": tenant,
-                "order_id": order_id,
-                "buyer": {"name": "张三", "phone": "13812345678"},
-            }
-            assert (await agent.post("/v1/shipments", json=body)).status_code == 201
-        await service.services.poller.poll_once()  # type: ignore[union-attr]
-    return key

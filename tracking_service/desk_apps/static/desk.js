@@ -137,24 +137,15 @@
     return null;
   }
 
-  // The buyer's message answered; when it names no parcel, the parcel the desk's attributes name.
+  // The buyer's message answered; when it names no parcel, the parcel the desk's attributes name (whose shop
+  // also answers for a key of several shops when the app URL names none).
   async function answer(text, hints) {
+    const hinted = hints.length ? await findShipment(hints) : null;
     const body = { text };
-    const tenant = getItem("sessionStorage", TENANT);
+    const tenant = getItem("sessionStorage", TENANT) || (hinted && hinted.tenant);
     if (tenant) body.tenant = tenant;
-    let hinted = null;
-    let result;
-    try {
-      result = await api("POST", "/v1/answers", body);
-    } catch (error) {
-      if (!needsTenant(error) || !hints.length) throw error;
-      hinted = await findShipment(hints);
-      if (!hinted) throw error;
-      result = await api("POST", "/v1/answers", { text, tenant: hinted.tenant });
-    }
-    if (result.shipment || !hints.length) return result;
-    hinted = hinted || (await findShipment(hints));
-    if (!hinted) return result;
+    const result = await api("POST", "/v1/answers", body);
+    if (result.shipment || !hinted) return result;
     const intent = result.intent === "unknown" ? "where_is_my_parcel" : result.intent;
     const query = new URLSearchParams({ intent, locale: result.locale });
     const prepared = await api("GET", "/v1/shipments/" + encodeURIComponent(hinted.id) + "/answer?" + query);
@@ -269,7 +260,10 @@
       $("eta").textContent = eta && eta.at ? when(eta.at) : "—";
       const incidents = parcel.open_incidents || [];
       $("incident").textContent = incidents.length
-        ? incidents.map((i) => label("incident", i.kind) + " · " + label("incident_state", i.state)).join("；")
+        ? incidents
+            .map((i) => [label("incident", i.kind), label("incident_state", i.status), when(i.opened_at)])
+            .map((parts) => parts.filter(Boolean).join(" · "))
+            .join("；")
         : t("no_incident");
       $("incident").dataset.kinds = incidents.map((i) => i.kind).join(" ");
       $("other-matches").hidden = !result.other_matches;
