@@ -38,6 +38,7 @@ from tracking_service.db import create_pool, migrate, resolve_dsn
 from tracking_service.db.console_sessions import purge_sessions
 from tracking_service.db.events import ensure_event_partitions
 from tracking_service.db.subscriptions import seal_clear_secrets
+from tracking_service.desk_apps import routes as desk_app_routes
 from tracking_service.detection import Recognition
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
@@ -78,6 +79,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_answers.routes)
     app.router.add_routes(routes_claims.routes)
     app.router.add_routes(console_routes.routes)
+    app.router.add_routes(desk_app_routes.routes)
     app[IMPORT_JOBS] = ImportJobs()
     if settings.sandbox:
         key = settings.carriers.sandbox.key

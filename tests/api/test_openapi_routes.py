@@ -8,7 +8,8 @@ from aiohttp import web
 
 from tests.conftest import LiveService
 
-NOT_API = ("/console", "/static", "/sandbox")  # console pages, the demo carrier; /openapi.json is not in itself
+# console pages, the demo carrier, the desk apps' pages; /openapi.json is not in itself
+NOT_API = ("/console", "/static", "/sandbox", "/apps")
 
 
 def registered_api_routes(app: web.Application) -> list[tuple[str, str]]:
