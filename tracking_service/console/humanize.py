@@ -46,13 +46,13 @@ def eta_source(source: str | None, lang: str) -> str:
 
 
 def hours(value: float | int | None, lang: str) -> str:
-    """A span of hours as people say it: "30 小时", "5 天" / "30 hours", "5 days"."""
+    """A span of hours as people say it: "30小时", "5天" / "30 hours", "5 days"."""
     h = float(value or 0)
     if h < 48:
         n = round(h)
-        return f"{n} 小时" if _zh(lang) else f"{n} hour{'s' if n != 1 else ''}"
+        return f"{n}小时" if _zh(lang) else f"{n} hour{'s' if n != 1 else ''}"
     days = f"{h / 24:.1f}".removesuffix(".0")
-    return f"{days} 天" if _zh(lang) else f"{days} days"
+    return f"{days}天" if _zh(lang) else f"{days} days"
 
 
 _REPORTERS = {"buyer_message": ("买家留言说没收到", "the buyer wrote that it never arrived")}
