@@ -74,16 +74,16 @@ async def test_agent_searches_copies_an_answer_and_acknowledges(service: LiveSer
         await page.screenshot(path=str(ARTIFACTS / "console-search.png"), full_page=True)
 
         await page.get_by_text("SBX-STALLED-0001").click()
-        assert await page.locator("#status").inner_text() == "in_transit"
+        assert await page.locator("#status").inner_text() == "运输中"
         answer = await page.locator("#answer").inner_text()
         assert answer.startswith("张*您好") and "13812345678" not in answer
-        await page.get_by_role("link", name="en", exact=True).click()
+        await page.locator("#locales").get_by_role("link", name="English", exact=True).click()
         english = await page.locator("#answer").inner_text()
         assert english.startswith("Hi 张*")
         timeline = await page.locator("ul.timeline").inner_text()
         assert " CST" in timeline and "+00:00" not in timeline  # scan times in the shop's zone (Asia/Shanghai)
         await page.click("#copy")
-        await page.wait_for_selector("#copied:has-text('copied')")
+        await page.wait_for_selector("#copied:has-text('已复制')")
         assert (await page.evaluate("navigator.clipboard.readText()")).strip() == english.strip()
         await page.screenshot(path=str(ARTIFACTS / "console-answer.png"), full_page=True)
 

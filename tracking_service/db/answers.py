@@ -10,20 +10,27 @@ import asyncpg
 from tracking_service.db.core import fetch_rows
 from tracking_service.db.shipments import SHIPMENT_COLUMNS, ShipmentRow
 
+# Tracking numbers first, then order ids, then the phone's last 4 (each through its (column, tenant_id) index).
+SHIPMENTS_NAMED_SQL = f"""
+    SELECT {SHIPMENT_COLUMNS} FROM shipments
+    WHERE (tracking_number = ANY($1::text[]) OR order_id = ANY($3::text[]) OR phone_last4_hash = ANY($4::bytea[]))
+      AND ($2::text[] IS NULL OR tenant_id = ANY($2))
+    ORDER BY tracking_number = ANY($1::text[]) DESC, COALESCE(order_id = ANY($3::text[]), false) DESC,
+             created_at DESC, id
+    LIMIT 20
+"""
+
 
 async def shipments_by_numbers(
-    conn: asyncpg.Connection | asyncpg.Pool, tenants: list[str] | None, numbers: list[str], order_ids: list[str]
+    conn: asyncpg.Connection | asyncpg.Pool,
+    tenants: list[str] | None,
+    numbers: list[str],
+    order_ids: list[str],
+    phone_last4_hashes: list[bytes] | None = None,
 ) -> list[ShipmentRow]:
-    """Shipments named in a buyer's message by tracking number or order id, tracking numbers first."""
-    rows = await conn.fetch(
-        f"SELECT {SHIPMENT_COLUMNS} FROM shipments"
-        " WHERE (tracking_number = ANY($1::text[]) OR order_id = ANY($3::text[]))"
-        " AND ($2::text[] IS NULL OR tenant_id = ANY($2))"
-        " ORDER BY tracking_number = ANY($1::text[]) DESC, created_at DESC LIMIT 20",
-        numbers,
-        tenants,
-        order_ids,
-    )
+    """Shipments of ``tenants`` named in a buyer's message by tracking number, order id or the keyed hash of
+    the phone's last 4 digits, in that order (newest first within each)."""
+    rows = await conn.fetch(SHIPMENTS_NAMED_SQL, numbers, tenants, order_ids, phone_last4_hashes or [])
     return [ShipmentRow.of(row) for row in rows]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracking_service.answers.build import build_context, presale_context
 from tracking_service.answers.context import Answer, Intent
 from tracking_service.answers.intents import detect_intents as every_intent
+from tracking_service.answers.last4 import find_phone_last4
 from tracking_service.answers.numbers import find_order_ids, find_tracking_numbers
 from tracking_service.answers.presale import topics
 from tracking_service.answers.render import prepare_reply
@@ -65,6 +66,38 @@ class MessageAnswer:
     shipment: dict[str, Any] | None  # the shipment view of the parcel the message names, if any
     other_matches: int  # further shipments the message could mean
     dispute_opened: bool  # the message reported a delivered parcel as not received, and that opened an incident
+    matched_by: str | None = None  # how the message named the parcel: tracking_number | order_id | phone_last4
+    matches: list[dict[str, Any]] = field(default_factory=list)  # every parcel it could mean, the answered one first
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The parcels a message names, and how."""
+
+    numbers: list[str]  # tracking-number candidates in the text (repeated back when none matches)
+    found: list[ShipmentRow]
+    matched_by: str | None
+
+    @property
+    def ambiguous(self) -> bool:
+        """Only the phone's last 4 names them, and more than one parcel has it: the agent must choose."""
+        return self.matched_by == "phone_last4" and len(self.found) > 1
+
+
+async def named_shipments(svc: Services, scope: list[str] | None, text: str) -> Named:
+    """The shipments of ``scope`` a message names: by tracking number or order id, else (only then) by the
+    phone's last 4 digits stated in the text ("手机尾号1234"), matched by its keyed hash within ``scope``."""
+    numbers = find_tracking_numbers(text)
+    order_ids = find_order_ids(text)
+    hashes = [svc.vault.phone_last4_hash(digits) for digits in find_phone_last4(text)]
+    if not (numbers or order_ids or hashes):
+        return Named(numbers, [], None)
+    found = await sql.shipments_by_numbers(svc.db, scope, numbers, order_ids, hashes)
+    named = [row for row in found if row.tracking_number in numbers or row.order_id in order_ids]
+    if named:
+        how = "tracking_number" if named[0].tracking_number in numbers else "order_id"
+        return Named(numbers, named, how)
+    return Named(numbers, found, "phone_last4" if found else None)
 
 
 def _answer_tenant(principal: Principal, named: str | None, found: Sequence[ShipmentRow]) -> str:
@@ -89,19 +122,19 @@ async def answer_message(
     if tenant is not None and not principal.can_see(tenant):
         raise NotFound(f"tenant {tenant!r}")
     scope = [tenant] if tenant else principal.scope
-    numbers = find_tracking_numbers(text)
-    order_ids = find_order_ids(text)
+    named = await named_shipments(svc, scope, text)
+    numbers, found = named.numbers, named.found
     intents = detect_intents(text)
     intent = intents[0]
     script = detect_script(text)
     locale = locale or script
-    found = await sql.shipments_by_numbers(svc.db, scope, numbers, order_ids) if numbers or order_ids else []
     tenant_id = _answer_tenant(principal, tenant, found)
     shipment = found[0] if found else None
     disputed = False
     if shipment is not None:
         answer = await answer_shipment(svc, shipment, intent, locale, intents[1:])
-        if Intent.NOT_RECEIVED in intents and shipment.status == "delivered":
+        # A guess among several parcels with the same last 4 opens nothing: the agent picks the parcel first.
+        if Intent.NOT_RECEIVED in intents and shipment.status == "delivered" and not named.ambiguous:
             async with svc.db.acquire() as conn:
                 disputed = bool((await open_dispute(conn, shipment, "buyer_message", svc.clock.now())).opened)
     else:
@@ -116,11 +149,14 @@ async def answer_message(
         )
         answer = prepare_reply(context, intents, locale)
     await sql.log_question(svc.db, tenant_id, intent.value, locale, shipment.id if shipment else None, svc.clock.now())
+    views = [await shipment_view(svc, row) for row in found]
     return MessageAnswer(
         answer=answer,
         script=script,
         tracking_numbers=numbers,
-        shipment=await shipment_view(svc, shipment) if shipment else None,
+        shipment=views[0] if views else None,
         other_matches=len(found) - 1 if found else 0,
         dispute_opened=disputed,
+        matched_by=named.matched_by,
+        matches=views,
     )
