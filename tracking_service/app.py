@@ -31,6 +31,7 @@ from tracking_service.api.middleware import problem_middleware
 from tracking_service.audit import AuditLog
 from tracking_service.auth import KeyCache
 from tracking_service.bootstrap import ensure_bootstrap
+from tracking_service.buyer_page import routes as buyer_routes
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
@@ -80,6 +81,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_claims.routes)
     app.router.add_routes(routes_links.routes)
     app.router.add_routes(console_routes.routes)
+    app.router.add_routes(buyer_routes.routes)
     app[IMPORT_JOBS] = ImportJobs()
     if settings.sandbox:
         key = settings.carriers.sandbox.key
