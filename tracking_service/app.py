@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 from aiohttp import web
@@ -37,6 +38,7 @@ from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.console.import_jobs import IMPORT_JOBS, ImportJobs
 from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.db.buyer_page import purge_attempts as purge_lookup_attempts
 from tracking_service.db.console_sessions import purge_sessions
 from tracking_service.db.events import ensure_event_partitions
 from tracking_service.db.subscriptions import seal_clear_secrets
@@ -204,6 +206,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         await ensure_event_partitions(svc.db, svc.clock.now())
         await purge_pii(svc.db, svc.clock.now(), settings.security.retention_days)
         await purge_sessions(svc.db, svc.clock.now())
+        await purge_lookup_attempts(svc.db, svc.clock.now() - timedelta(hours=1))
 
     if settings.polling.enabled:
         every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)

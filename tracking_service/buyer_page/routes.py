@@ -1,8 +1,11 @@
-"""The buyers' pages (SPEC §11), no key needed: ``GET /t/<token>`` shows one parcel. Handlers parse the
-request, call one use case (``tracking_service.usecases.buyer_page``) and render; every refusal is a page
-in the buyer's language with a 4xx status, never a problem document or a 5xx."""
+"""The buyers' pages (SPEC §11), no key needed: ``GET /t/<token>`` shows one parcel, ``GET /track`` finds one
+by order id + the phone's last 4 digits. Handlers parse the request, call one use case
+(``tracking_service.usecases.buyer_page``) and render; every refusal is a page in the buyer's language with a
+4xx status, never a problem document or a 5xx."""
 
 from __future__ import annotations
+
+import re
 
 from aiohttp import web
 
@@ -15,9 +18,9 @@ from tracking_service.buyer_page.pages import (
     stylesheet,
 )
 from tracking_service.buyer_page.view import branding, parcel_view
-from tracking_service.buyer_page.words import page_locale, word
+from tracking_service.buyer_page.words import LANGUAGE_NAMES, page_locale, word
 from tracking_service.services import services
-from tracking_service.usecases.buyer_page import Parcel, open_link, parcel_facts
+from tracking_service.usecases.buyer_page import Parcel, look_up, open_link, parcel_facts
 
 routes = web.RouteTableDef()
 routes.get("/static/buyer.css")(stylesheet)
@@ -63,3 +66,28 @@ async def parcel(request: web.Request) -> web.Response:
     if found is None:
         return not_found(request)
     return await parcel_response(request, found)
+
+
+LAST4 = re.compile(r"\d{4}")
+
+
+@routes.get("/track")
+async def track(request: web.Request) -> web.Response:
+    """The lookup form; with both fields, the parcel's page (303) or one answer for every wrong pair."""
+    locale = page_locale(request.query.get("lang"), None, request.headers.get("Accept-Language"), None)
+    order_id = request.query.get("order_id", "").strip()
+    last4 = request.query.get("phone_last4", "").strip()
+    heading = word("lookup", locale)
+    if not order_id and not last4:
+        return message(200, locale, heading, word("lookup_hint", locale), lookup=True)
+    if not order_id or len(order_id) > 128 or not LAST4.fullmatch(last4):
+        return message(400, locale, heading, word("lookup_missing", locale), lookup=True)
+    found = await look_up(services(request), order_id, last4, request.remote or "")
+    if found.throttled:
+        response = message(429, locale, heading, word("too_many", locale))
+        response.headers["Retry-After"] = "60"
+        return response
+    if found.path is None:
+        return message(404, locale, heading, word("lookup_none", locale), lookup=True)
+    lang = request.query.get("lang")
+    raise web.HTTPSeeOther(found.path + (f"?lang={lang}" if lang in LANGUAGE_NAMES else ""))

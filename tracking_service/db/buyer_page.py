@@ -38,3 +38,34 @@ async def shipment_by_id(conn: asyncpg.Connection | asyncpg.Pool, shipment_id: u
     """The shipment a link token names, whatever its shop (the token's tag is checked by the caller)."""
     row = await conn.fetchrow(f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE id = $1", shipment_id)
     return ShipmentRow.of(row) if row is not None else None
+
+
+async def find_for_lookup(
+    conn: asyncpg.Connection | asyncpg.Pool, order_id: str, phone_last4_hash: bytes
+) -> ShipmentRow | None:
+    """The newest shipment of any shop with this order id and buyer phone (``GET /track``)."""
+    row = await conn.fetchrow(
+        f"SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE order_id = $1 AND phone_last4_hash = $2"
+        " ORDER BY created_at DESC LIMIT 1",
+        order_id,
+        phone_last4_hash,
+    )
+    return ShipmentRow.of(row) if row is not None else None
+
+
+async def count_attempt(conn: asyncpg.Connection | asyncpg.Pool, client: bytes, window_start: datetime) -> int:
+    """Count one lookup of ``client`` in its minute; the minute's count so far, this one included."""
+    value: int = await conn.fetchval(
+        """
+        INSERT INTO lookup_attempts AS a (tenant_id, client, window_start, attempts) VALUES ('', $1, $2, 1)
+        ON CONFLICT (tenant_id, client, window_start) DO UPDATE SET attempts = a.attempts + 1
+        RETURNING attempts
+        """,
+        client,
+        window_start,
+    )
+    return value
+
+
+async def purge_attempts(conn: asyncpg.Connection | asyncpg.Pool, before: datetime) -> None:
+    await conn.execute("DELETE FROM lookup_attempts WHERE window_start < $1", before)

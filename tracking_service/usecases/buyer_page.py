@@ -1,13 +1,17 @@
-"""The buyers' page (SPEC §11) as use cases: open a parcel by its link token, and what its page shows."""
+"""The buyers' page (SPEC §11) as use cases: open a parcel by its link token, what its page shows, and the
+lookup by order id + phone."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 import asyncpg
 
 from tracking_service.answers.build import build_context
 from tracking_service.answers.context import AnswerContext
+from tracking_service.audit import AuditEntry
 from tracking_service.db import buyer_page as sql
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import tenants as tenants_sql
@@ -80,3 +84,37 @@ async def parcel_facts(svc: Services, parcel: Parcel) -> ParcelFacts:
     shipment = parcel.shipment
     events = await shipments_sql.list_events(svc.db, shipment.tenant_id, shipment.id, None, TIMELINE_LIMIT)
     return ParcelFacts(ctx, events, zone)
+
+
+LOOKUPS_PER_MINUTE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What ``GET /track`` found: the parcel's page path, nothing (any wrong pair), or a throttled client."""
+
+    path: str | None
+    throttled: bool = False
+
+
+def _client_key(svc: Services, client: str) -> bytes:
+    secret = hashlib.sha256(b"buyer lookup client\x00" + svc.settings.pii_key.get_secret_value().encode()).digest()
+    return hmac.new(secret, client.encode(), hashlib.sha256).digest()[:16]
+
+
+async def look_up(svc: Services, order_id: str, phone_last4: str, client: str) -> Lookup:
+    """A parcel by order id + the phone's last 4 digits, at most ``LOOKUPS_PER_MINUTE`` a minute per client
+    address (across replicas), every attempt audited; a wrong order, a wrong phone and an unknown pair are
+    one answer, so the lookup tells nothing about which orders exist."""
+    now = svc.clock.now()
+    attempts = await sql.count_attempt(svc.db, _client_key(svc, client), now.replace(second=0, microsecond=0))
+    if attempts > LOOKUPS_PER_MINUTE:
+        svc.audit.record(AuditEntry("", None, "GET /track", "track", None, 429, now))
+        return Lookup(None, throttled=True)
+    shipment = await sql.find_for_lookup(svc.db, order_id, svc.vault.phone_last4_hash(phone_last4))
+    if shipment is None:
+        svc.audit.record(AuditEntry("", None, "GET /track", "track", None, 404, now))
+        return Lookup(None)
+    svc.audit.record(AuditEntry(shipment.tenant_id, None, "GET /track", "track", str(shipment.id), 303, now))
+    token = LinkKeys.of(svc.settings).token(shipment.id, shipment.link_generation)
+    return Lookup(f"/t/{token}")
