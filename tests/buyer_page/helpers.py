@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import re
 from datetime import datetime, timedelta
@@ -80,3 +81,56 @@ def section(html: str, element_id: str) -> str:
     found = re.search(rf'<(section|p|ol|h1)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
     assert found, f"no #{element_id} on the page"
     return text_of(found.group(2)).strip()
+
+
+class Browser:
+    """A phone's browser on a parcel's page: it keeps the page's form cookie and posts its forms."""
+
+    def __init__(self, service: LiveService, path: str, locale: str = "zh-CN") -> None:
+        self.path = path
+        self.client = httpx.AsyncClient(base_url=service.base_url, headers={"Accept-Language": locale}, timeout=60)
+        self.csrf = ""
+
+    async def __aenter__(self) -> Browser:
+        opened = await self.client.get(self.path)
+        assert opened.status_code == 200, opened.text
+        found = CSRF.search(opened.text)
+        self.csrf = found.group(1) if found else ""
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.aclose()
+
+    async def not_received(self, csrf: str | None = None) -> httpx.Response:
+        return await self.client.post(f"{self.path}/not-received", data={"csrf": self.csrf if csrf is None else csrf})
+
+    async def damage(
+        self, photos: list[tuple[str, bytes, str]], description: str = "外箱压扁了，杯子碎了", csrf: str | None = None
+    ) -> httpx.Response:
+        fields = {"csrf": self.csrf if csrf is None else csrf, "description": description}
+        # A browser sends the empty file input as a part with no file name.
+        files = [("photos", photo) for photo in photos] or [("photos", ("", b"", "application/octet-stream"))]
+        return await self.client.post(f"{self.path}/damage", data=fields, files=files)  # type: ignore[arg-type]
+
+
+def jpeg_with_gps(color: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    """A camera-style JPEG: EXIF with the camera's make and a GPS position, and a comment."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamMaker"
+    exif[0x0112] = 6  # rotated: stored 64x48, shown 48x64
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(out, "JPEG", exif=exif, comment=b"home address comment")
+    return out.getvalue()
+
+
+def png_with_text() -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "SecretAuthorName")
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 30), (10, 120, 200, 255)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
 
+from tracking_service.db.core import fetch_row, fetch_rows
 from tracking_service.db.shipments import SHIPMENT_COLUMNS, ShipmentRow
 
 
@@ -69,3 +72,79 @@ async def count_attempt(conn: asyncpg.Connection | asyncpg.Pool, client: bytes, 
 
 async def purge_attempts(conn: asyncpg.Connection | asyncpg.Pool, before: datetime) -> None:
     await conn.execute("DELETE FROM lookup_attempts WHERE window_start < $1", before)
+
+
+@dataclass(frozen=True, slots=True)
+class NewPhoto:
+    id: uuid.UUID
+    content_type: str
+    width: int
+    height: int
+    data: bytes
+    sha256: bytes
+
+
+async def add_photos(
+    conn: asyncpg.Connection,
+    tenant_id: str,
+    claim_id: uuid.UUID,
+    photos: Sequence[NewPhoto],
+    urls: list[str],
+    now: datetime,
+) -> None:
+    """Store a claim's photos after those it has, and link them from the claim's ``evidence`` (call inside the
+    claim's transaction)."""
+    await conn.execute(
+        """
+        INSERT INTO claim_photos (tenant_id, id, claim_id, seq, content_type, width, height, size_bytes, sha256, data,
+                                  created_at)
+        SELECT $1, p.id, $2, COALESCE((SELECT max(seq) FROM claim_photos WHERE tenant_id = $1 AND claim_id = $2), 0)
+                             + p.n, p.content_type, p.width, p.height, octet_length(p.data), p.sha256, p.data, $9
+        FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::bytea[], $8::bytea[])
+             WITH ORDINALITY AS p(id, content_type, width, height, data, sha256, n)
+        """,
+        tenant_id,
+        claim_id,
+        [p.id for p in photos],
+        [p.content_type for p in photos],
+        [p.width for p in photos],
+        [p.height for p in photos],
+        [p.data for p in photos],
+        [p.sha256 for p in photos],
+        now,
+    )
+    await conn.execute(
+        "UPDATE claims SET evidence = evidence || $3::text[], updated_at = $4 WHERE tenant_id = $1 AND id = $2",
+        tenant_id,
+        claim_id,
+        urls,
+        now,
+    )
+
+
+PHOTO_COLUMNS = "id, seq, content_type, width, height, size_bytes, created_at"
+
+
+async def claim_photos(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, claim_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    """A claim's photos (without their bytes), in upload order."""
+    return await fetch_rows(
+        conn,
+        f"SELECT {PHOTO_COLUMNS} FROM claim_photos WHERE tenant_id = $1 AND claim_id = $2 ORDER BY seq",
+        tenant_id,
+        claim_id,
+    )
+
+
+async def photo_bytes(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, claim_id: uuid.UUID, photo_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """One photo of one claim of one shop, with its bytes."""
+    return await fetch_row(
+        conn,
+        "SELECT content_type, data, sha256 FROM claim_photos WHERE tenant_id = $1 AND claim_id = $2 AND id = $3",
+        tenant_id,
+        claim_id,
+        photo_id,
+    )

@@ -1,21 +1,29 @@
 """The buyers' page (SPEC §11) as use cases: open a parcel by its link token, what its page shows, and the
-lookup by order id + phone."""
+lookup by order id + phone, and the buyer's two self-service steps: "not received" and "damaged" with photos."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
+from tracking_service import notices
 from tracking_service.answers.build import build_context
 from tracking_service.answers.context import AnswerContext
 from tracking_service.audit import AuditEntry
+from tracking_service.buyer_page.photos import Photo
+from tracking_service.claims import claim_deadline, claim_view
 from tracking_service.db import buyer_page as sql
+from tracking_service.db import claims as claims_sql
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.db.shipments import ShipmentRow
+from tracking_service.incidents.service import open_dispute
 from tracking_service.services import Services
 from tracking_service.tracking_links import LinkKeys, shipment_of
 
@@ -118,3 +126,81 @@ async def look_up(svc: Services, order_id: str, phone_last4: str, client: str) -
     svc.audit.record(AuditEntry(shipment.tenant_id, None, "GET /track", "track", str(shipment.id), 303, now))
     token = LinkKeys.of(svc.settings).token(shipment.id, shipment.link_generation)
     return Lookup(f"/t/{token}")
+
+
+class NotAllowed(Exception):
+    """The parcel's state does not allow this self-service step; the page's sentence key says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def report_not_received(svc: Services, parcel: Parcel) -> bool:
+    """The buyer says a delivered parcel never arrived: ``delivery_disputed`` opens once, and its desk note goes
+    out through the shop's desk connector (the outbox, with the incident). True when this click opened it; a
+    repeated click finds the open incident and adds nothing."""
+    check_dispute(parcel.shipment)
+    async with svc.db.acquire() as conn:
+        changes = await open_dispute(conn, parcel.shipment, "buyer_page", svc.clock.now())
+    return bool(changes.opened)
+
+
+def check_dispute(shipment: ShipmentRow) -> None:
+    """Only a parcel the carrier marked delivered can be reported as not received."""
+    if shipment.status != "delivered":
+        raise NotAllowed("not_delivered")
+
+
+def check_damage(shipment: ShipmentRow) -> None:
+    """Damage is reported on a delivered parcel, or one the carrier recorded as damaged."""
+    kinds = {i["kind"] for i in shipment.open_incidents}
+    if not (shipment.status == "delivered" or shipment.sub_status == "damaged" or "damaged" in kinds):
+        raise NotAllowed("not_damageable")
+
+
+def evidence_url(svc: Services, claim_id: uuid.UUID, photo_id: uuid.UUID) -> str:
+    """Where agents read a photo: the key-authenticated, shop-scoped API."""
+    return f"{svc.settings.public_base_url()}/v1/claims/{claim_id}/evidence/{photo_id}"
+
+
+async def report_damage(svc: Services, parcel: Parcel, description: str, photos: Sequence[Photo]) -> dict[str, Any]:
+    """Open a ``damaged`` claim with the buyer's photos (or add them to the parcel's active one), in one
+    transaction with its ``claim.updated`` notice; the claim as ``GET /v1/claims/{id}`` shows it."""
+    shipment = parcel.shipment
+    check_damage(shipment)
+    now = svc.clock.now()
+    async with svc.db.acquire() as conn, conn.transaction():
+        claim = await claims_sql.active_claim_of_kind(conn, shipment.tenant_id, shipment.id, "damaged")
+        if claim is None:
+            deadline = claim_deadline("damaged", shipment.carrier, shipment, svc.settings.claims.windows, now)
+            claim = await claims_sql.insert_claim(
+                conn,
+                {
+                    "tenant_id": shipment.tenant_id,
+                    "shipment_id": shipment.id,
+                    "incident_id": await claims_sql.matching_incident(conn, shipment.tenant_id, shipment.id, "damaged"),
+                    "carrier": shipment.carrier,
+                    "kind": "damaged",
+                    "description": description,
+                    "amount_value": None,
+                    "amount_currency": None,
+                    "evidence": [],
+                    "deadline_at": deadline,
+                    "past_window": now > deadline,
+                },
+                None,
+                now,
+            )
+            # None: a concurrent report opened it first (the one-active-claim index); add to that one.
+            claim = claim or await claims_sql.active_claim_of_kind(conn, shipment.tenant_id, shipment.id, "damaged")
+            if claim is None:
+                raise NotAllowed("not_damageable")
+        stored = [sql.NewPhoto(uuid.uuid4(), p.content_type, p.width, p.height, p.data, p.sha256) for p in photos]
+        urls = [evidence_url(svc, claim["id"], p.id) for p in stored]
+        await sql.add_photos(conn, shipment.tenant_id, claim["id"], stored, urls, now)
+        row = await claims_sql.get_claim(conn, claim["id"], [shipment.tenant_id])
+        assert row is not None
+        view = claim_view(row)
+        await notices.claim_updated(conn, view, now)
+    return view
