@@ -21,6 +21,7 @@ from tracking_service.api import (
     routes_admin,
     routes_answers,
     routes_claims,
+    routes_evidence,
     routes_incidents,
     routes_links,
     routes_notify,
@@ -82,6 +83,7 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_answers.routes)
     app.router.add_routes(routes_claims.routes)
     app.router.add_routes(routes_links.routes)
+    app.router.add_routes(routes_evidence.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(buyer_routes.routes)
     app[IMPORT_JOBS] = ImportJobs()
