@@ -375,6 +375,7 @@ class AnswerRequest(Strict):
     text: str = Field(min_length=1, max_length=4000)
     tenant: str | None = Field(default=None, max_length=63)
     locale: Locale | None = None
+    shipment_id: UUID | None = Field(default=None, description="answer about this parcel (the desk already knows it)")
 
 
 class Money(Strict):

@@ -103,3 +103,20 @@ async def test_a_return_not_yet_sent_is_not_thanked_for(shop: httpx.AsyncClient)
     answer = (await shop.post("/v1/answers", json={"text": "我要退货 怎么寄回去"})).json()
     assert answer["intent"] == "return_status"
     assert "感谢您寄回" not in answer["text"] and "如果还没寄" in answer["text"]
+
+
+async def test_a_parcel_the_caller_names_by_id_is_answered_about_and_another_shops_is_404(
+    service: LiveService, shop: httpx.AsyncClient, admin: httpx.AsyncClient
+) -> None:
+    created = (await shop.post("/v1/shipments", json={"tracking_number": "SBX-STALLED-0043"})).json()
+    await service.services.poller.poll_once()  # type: ignore[union-attr]
+    answer = (await shop.post("/v1/answers", json={"text": "还没到？", "shipment_id": created["id"]})).json()
+    assert answer["shipment_id"] == created["id"] and "物流记录停在" in answer["text"], answer
+    assert (await admin.post("/v1/tenants", json={"id": "shop-z", "name": "Z"})).status_code == 201
+    theirs = (
+        await admin.post("/v1/shipments", json={"tracking_number": "SBX-STALLED-0044", "tenant": "shop-z"})
+    ).json()
+    refused = await shop.post("/v1/answers", json={"text": "还没到？", "shipment_id": theirs["id"]})
+    assert refused.status_code == 404 and refused.headers["content-type"].startswith("application/problem+json")
+    wrong = await shop.post("/v1/answers", json={"text": "还没到？", "shipment_id": "not-a-uuid"})
+    assert wrong.status_code == 422

@@ -44,7 +44,7 @@ async def answer_buyer_message(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, AnswerRequest)
     locale = body.locale.value if body.locale else None
-    result = await answer_message(services(request), principal, body.text, body.tenant, locale)
+    result = await answer_message(services(request), principal, body.text, body.tenant, locale, body.shipment_id)
     return json_response(
         {
             **answer_view(result.answer),

@@ -66,7 +66,7 @@ class MessageAnswer:
     shipment: dict[str, Any] | None  # the shipment view of the parcel the message names, if any
     other_matches: int  # further shipments the message could mean
     dispute_opened: bool  # the message reported a delivered parcel as not received, and that opened an incident
-    matched_by: str | None = None  # how the message named the parcel: tracking_number | order_id | phone_last4
+    matched_by: str | None = None  # how the parcel was named: tracking_number | order_id | phone_last4 | shipment_id
     matches: list[dict[str, Any]] = field(default_factory=list)  # every parcel it could mean, the answered one first
 
 
@@ -113,16 +113,28 @@ def _answer_tenant(principal: Principal, named: str | None, found: Sequence[Ship
 
 
 async def answer_message(
-    svc: Services, principal: Principal, text: str, tenant: str | None, locale: str | None
+    svc: Services,
+    principal: Principal,
+    text: str,
+    tenant: str | None,
+    locale: str | None,
+    shipment_id: uuid.UUID | None = None,
 ) -> MessageAnswer:
-    """Read a buyer's message: its intent, script and the parcel it names, then the answer to send.
+    """Read a buyer's message: its intent, script and the parcel it names (or the one the caller already
+    knows, ``shipment_id``), then the answer to send.
 
     A delivered parcel reported as not received opens ``delivery_disputed`` (once); every question is logged
     for the stats."""
     if tenant is not None and not principal.can_see(tenant):
         raise NotFound(f"tenant {tenant!r}")
     scope = [tenant] if tenant else principal.scope
-    named = await named_shipments(svc, scope, text)
+    if shipment_id is not None:
+        known = await find_shipment(svc, principal, shipment_id)  # another shop's parcel is a 404
+        if tenant is not None and known.tenant_id != tenant:
+            raise NotFound(f"shipment {shipment_id}")
+        named = Named(find_tracking_numbers(text), [known], "shipment_id")
+    else:
+        named = await named_shipments(svc, scope, text)
     numbers, found = named.numbers, named.found
     intents = detect_intents(text)
     intent = intents[0]
