@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.api.test_openapi_routes import registered_api_routes
+from tests.buyer_page.helpers import Browser, jpeg_with_gps, path_of, register_and_poll
 from tests.conftest import LiveService, create_key, create_tenant
 from tracking_service.api.openapi import build_openapi
 
@@ -116,12 +117,19 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
             await b.post("/v1/claims", json={"shipment_id": shipment["id"], "kind": "damaged", "description": "broken"})
         ).json()
         delivery = (await b.get("/v1/deliveries")).json()["items"][0]
+        # A damage report with a photo from the buyers' page: the claim whose evidence route is swept.
+        delivered = await register_and_poll(service, b, "SBX-DELIVERED-7778")
+        async with Browser(service, path_of(delivered)) as phone:
+            assert (await phone.damage([("a.jpg", jpeg_with_gps(), "image/jpeg")])).status_code == 200
+        reported = next(c for c in (await b.get("/v1/claims")).json()["items"] if c["shipment_id"] == delivered["id"])
+        photo_claim = (await b.get(f"/v1/claims/{reported['id']}")).json()
     return {
         "key_a": key_a,
         "ids": {
             "shipment_id": shipment["id"],
             "incident_id": incident["id"],
-            "claim_id": claim["id"],
+            "claim_id": photo_claim["id"],
+            "photo_id": photo_claim["photos"][0]["id"],
             "subscription_id": sub["id"],
             "delivery_id": delivery["id"],
             "tenant_id": "shop-b",
@@ -132,6 +140,8 @@ async def two_shops(service: LiveService, admin: httpx.AsyncClient) -> dict[str,
             shipment["id"],
             incident["id"],
             claim["id"],
+            photo_claim["id"],
+            photo_claim["photos"][0]["id"],
             sub["id"],
             delivery["id"],
             created_b["id"],
