@@ -4,7 +4,9 @@ from another process (the other core).
 
 - saturation rps: wrk (Debian's, when installed) or benchmarks/loadgen.py in closed-loop mode;
 - latency at a fixed 1,000 requests/s: loadgen.py in open-loop mode (latency from the scheduled start);
-- RSS of the service process idle (after start and setup) and loaded (peak sampled during the runs).
+- RSS of the service process idle (after start and setup) and loaded (peak sampled during the runs);
+- the buyers' tracking page ``GET /t/<token>`` (SPEC §11: a server-rendered page with the timeline, the ETA and
+  the prepared incident text, no key) printed beside ``GET /v1/shipments/{id}``, its in-run baseline.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ SHIPMENTS = 1000
 SECONDS = 8.0
 CONNECTIONS = 32
 FIXED_RATE = 1000.0
+# The buyers' page renders HTML from the answers' context: its fixed-rate latency is taken at a rate a buyer
+# peak plausibly sends one replica (Double-11: tens of thousands of page views a day per shop), beside the
+# API lookup at the same rate.
+PAGE_RATE = 100.0
 
 WRK_SCRIPT = """
 local paths = {}
@@ -150,7 +156,7 @@ def saturate(base: str, paths_file: str, token: str) -> dict[str, float]:
     }
 
 
-def _loadgen(base: str, paths_file: str, token: str, mode: str) -> dict[str, float]:
+def _loadgen(base: str, paths_file: str, token: str, mode: str, rate: float = FIXED_RATE) -> dict[str, float]:
     out = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -160,7 +166,7 @@ def _loadgen(base: str, paths_file: str, token: str, mode: str) -> dict[str, flo
             f"--token={token}",
             f"--mode={mode}",
             f"--connections={CONNECTIONS if mode == 'closed' else 256}",
-            f"--rate={FIXED_RATE}",
+            f"--rate={rate}",
             f"--seconds={SECONDS}",
         ],
         capture_output=True,
@@ -173,7 +179,7 @@ def _loadgen(base: str, paths_file: str, token: str, mode: str) -> dict[str, flo
     return result
 
 
-async def _setup(base: str) -> tuple[str, list[str], list[str], dict[str, object]]:
+async def _setup(base: str) -> tuple[str, list[str], list[str], dict[str, object], list[str]]:
     """Two shops, an agent key for both, SHIPMENTS parcels with buyers and carrier events."""
     async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {ADMIN}"}) as admin:
         for shop in ("shop-a", "shop-b"):
@@ -183,6 +189,7 @@ async def _setup(base: str) -> tuple[str, list[str], list[str], dict[str, object
         gate = asyncio.Semaphore(16)
         ids: list[str] = []
         numbers: list[str] = []
+        pages: list[str] = []
 
         async def register(n: int) -> None:
             async with gate:
@@ -201,10 +208,12 @@ async def _setup(base: str) -> tuple[str, list[str], list[str], dict[str, object
                 (await admin.post(f"/v1/shipments/{shipment_id}/refresh")).raise_for_status()
                 ids.append(shipment_id)
                 numbers.append(number)
+                url = created.json()["tracking_url"]
+                pages.append(url[url.index("/t/") :])
 
         await asyncio.gather(*(register(n) for n in range(SHIPMENTS)))
         sample = (await admin.get(f"/v1/shipments/{ids[0]}")).json()
-    return key.json()["key"], ids, numbers, sample
+    return key.json()["key"], ids, numbers, sample, pages
 
 
 def main() -> int:
@@ -264,6 +273,30 @@ def _print_fixed(name: str, fixed: dict[str, float], bare: dict[str, float]) -> 
     )
 
 
+def _print_page(
+    sat: dict[str, float], fixed: dict[str, float], api_sat: dict[str, float], api_fixed: dict[str, float]
+) -> None:
+    """The buyers' page beside the API lookup of the same parcels."""
+    report(
+        "buyers page GET /t/<token> rps",
+        f"{sat['rps']:.0f} req/s",
+        f"/v1/shipments/{{id}} {api_sat['rps']:.0f}",
+        sat["rps"] / api_sat["rps"],
+        ">= 0.25",
+    )
+    report(
+        f"buyers page p99 @ {PAGE_RATE:.0f}/s",
+        f"{fixed['p99_ms']:.1f} ms",
+        f"/v1/shipments/{{id}} {api_fixed['p99_ms']:.1f} ms",
+        fixed["p99_ms"] / api_fixed["p99_ms"],
+        "p99 < 100 ms",
+    )
+    print(
+        f"    page p99 at saturation {sat['p99_ms']:.1f} ms (API {api_sat['p99_ms']:.1f} ms);"
+        f" at the fixed rate achieved {fixed['rps']:.0f} req/s, p50 {fixed['p50_ms']:.1f} ms"
+    )
+
+
 async def _main() -> int:
     started: list[subprocess.Popen] = []
     async with scratch_database("api") as dsn:
@@ -277,8 +310,8 @@ async def _main() -> int:
                 f"{base}/readyz",
                 started,
             )
-            token, ids, numbers, sample = await _setup(base)
-            await asyncio.to_thread(_measure, dsn, base, service_pid, token, ids, numbers, sample, started)
+            token, ids, numbers, sample, pages = await _setup(base)
+            await asyncio.to_thread(_measure, dsn, base, service_pid, token, ids, numbers, sample, pages, started)
         finally:
             for process in started:
                 process.terminate()
@@ -294,6 +327,7 @@ def _measure(
     ids: list[str],
     numbers: list[str],
     sample: dict[str, object],
+    pages: list[str],
     started: list[subprocess.Popen],
 ) -> None:
     idle_rss = _rss_mib(service_pid)
@@ -323,6 +357,8 @@ def _measure(
                 for n in range(SHIPMENTS)
             )
         )
+        page_paths = Path(tmp, "pages.txt")
+        page_paths.write_text("\n".join(pages))
         generator = "wrk" if _wrk() else "loadgen.py (wrk not installed, or BENCH_NO_WRK set)"
         print(f"load generator: {generator}, {CONNECTIONS} connections, {SECONDS:.0f} s per run")
         with RssSampler(service_pid) as service_rss:
@@ -333,10 +369,14 @@ def _measure(
             bare_fixed = _loadgen(bare_base, str(lookups), "", "open")
             lookup_fixed = _loadgen(base, str(lookups), token, "open")
             search_fixed = _loadgen(base, str(searches), token, "open")
+            page_sat = saturate(base, str(page_paths), "")
+            page_fixed = _loadgen(base, str(page_paths), "", "open", PAGE_RATE)
+            api_at_page_rate = _loadgen(base, str(lookups), token, "open", PAGE_RATE)
     _print_saturation("GET /v1/shipments/{id}", lookup_sat, bare_sat, bare_db_sat)
     _print_saturation("GET /v1/shipments?… (search)", search_sat, bare_sat, bare_db_sat)
     _print_fixed("GET /v1/shipments/{id}", lookup_fixed, bare_fixed)
     _print_fixed("GET /v1/shipments?… (search)", search_fixed, bare_fixed)
+    _print_page(page_sat, page_fixed, lookup_sat, api_at_page_rate)
     report("service RSS idle", f"{idle_rss:.0f} MiB", f"bare {bare_idle_rss:.0f} MiB", idle_rss / bare_idle_rss, "-")
     report(
         "service RSS loaded (peak)",

@@ -204,6 +204,9 @@ class Shipment(Reply):
     created_at: datetime
     updated_at: datetime
     stopped_at: datetime | None = Field(description="set by DELETE: tracking stopped, no more polls or notices")
+    tracking_url: str | None = Field(
+        default=None, description="the buyers' tracking page: TRACKING_PUBLIC_URL + /t/<token> (SPEC §11)"
+    )
 
 
 class Page(BaseModel):

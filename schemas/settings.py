@@ -1,5 +1,6 @@
-"""A tenant's settings (``PUT /v1/tenants/{id}/settings``, SPEC §3 and §7): incident thresholds, quiet hours,
-the shop's shipping policy for presale answers, buyer notice channels and the desk connector."""
+"""A tenant's settings (``PUT /v1/tenants/{id}/settings``, SPEC §3, §7 and §11): incident thresholds, quiet hours,
+the shop's shipping policy for presale answers, buyer notice channels, the desk connector and the branding of
+the buyers' tracking page."""
 
 from __future__ import annotations
 
@@ -86,9 +87,19 @@ class ShippingPolicy(Strict):
     )
 
 
+class Branding(Strict):
+    """How the buyers' tracking page shows the shop (SPEC §11). The logo is loaded by the buyer's browser, so it
+    must be an https URL of a public host (checked with ``tracking_service.urlguard`` when saved)."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=60, pattern=r"^[^<>\x00-\x1f]+$")
+    logo_url: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s\"'<>()\\]+$")
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$", description="accent colour, #rrggbb")
+
+
 class TenantSettings(Strict):
     thresholds: Thresholds = Thresholds()
     quiet_hours: QuietHours = QuietHours()
     shipping: ShippingPolicy = ShippingPolicy()
     channels: list[Channel] = Field(default_factory=list, max_length=2, description="buyer notice channels")
     desk: DeskSettings | None = None
+    branding: Branding = Branding()

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 from aiohttp import web
@@ -20,7 +21,9 @@ from tracking_service.api import (
     routes_admin,
     routes_answers,
     routes_claims,
+    routes_evidence,
     routes_incidents,
+    routes_links,
     routes_notify,
     routes_shipments,
     routes_system,
@@ -30,14 +33,17 @@ from tracking_service.api.middleware import problem_middleware
 from tracking_service.audit import AuditLog
 from tracking_service.auth import KeyCache
 from tracking_service.bootstrap import ensure_bootstrap
+from tracking_service.buyer_page import routes as buyer_routes
 from tracking_service.clock import Clock, SystemClock
 from tracking_service.config import Settings
 from tracking_service.console import routes as console_routes
 from tracking_service.console.import_jobs import IMPORT_JOBS, ImportJobs
 from tracking_service.db import create_pool, migrate, resolve_dsn
+from tracking_service.db.buyer_page import purge_attempts as purge_lookup_attempts
 from tracking_service.db.console_sessions import purge_sessions
 from tracking_service.db.events import ensure_event_partitions
 from tracking_service.db.subscriptions import seal_clear_secrets
+from tracking_service.desk_apps import routes as desk_app_routes
 from tracking_service.detection import Recognition
 from tracking_service.estimates import Estimator
 from tracking_service.incidents.service import sweep_once
@@ -77,7 +83,11 @@ def create_app(settings: Settings, clock: Clock | None = None, run_scheduler: bo
     app.router.add_routes(routes_notify.routes)
     app.router.add_routes(routes_answers.routes)
     app.router.add_routes(routes_claims.routes)
+    app.router.add_routes(routes_links.routes)
+    app.router.add_routes(routes_evidence.routes)
     app.router.add_routes(console_routes.routes)
+    app.router.add_routes(desk_app_routes.routes)
+    app.router.add_routes(buyer_routes.routes)
     app[IMPORT_JOBS] = ImportJobs()
     if settings.sandbox:
         key = settings.carriers.sandbox.key
@@ -200,6 +210,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         await ensure_event_partitions(svc.db, svc.clock.now())
         await purge_pii(svc.db, svc.clock.now(), settings.security.retention_days)
         await purge_sessions(svc.db, svc.clock.now())
+        await purge_lookup_attempts(svc.db, svc.clock.now() - timedelta(hours=1))
 
     if settings.polling.enabled:
         every(settings.polling.tick_seconds, "poll_once", svc.poller.poll_once)

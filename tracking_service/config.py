@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from carriers.base import CarrierConfig
@@ -95,6 +96,33 @@ class SecuritySettings(BaseModel):
     )
     retention_days: int = Field(default=90, ge=1, description="buyer PII of delivered/returned parcels is purged after")
     previous_pii_keys: list[SecretStr] = Field(default_factory=list, description="old TRACKING_PII_KEY values")
+
+
+_HOST_SOURCE = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?/?")
+
+
+class DeskAppsSettings(BaseModel):
+    """The ``/apps/`` pages agents open inside Chatwoot and Zendesk (tracking_service.desk_apps)."""
+
+    frame_ancestors: list[str] = Field(
+        default_factory=lambda: ["https://*.zendesk.com", "https://app.chatwoot.com"],
+        description="origins that may frame the desk apps (CSP frame-ancestors), beside the service itself; "
+        "add a self-hosted Chatwoot's base URL here",
+    )
+    zaf_sdk_url: str = Field(
+        default="https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js",
+        description="Zendesk's ZAF SDK, loaded only when Zendesk opens the page (its origin/app_guid parameters)",
+    )
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        """Each entry is a CSP host source (``https://*.zendesk.com``, ``http://127.0.0.1:3000``): nothing that
+        could end the directive or add another."""
+        for value in values:
+            if not _HOST_SOURCE.fullmatch(value):
+                raise ValueError(f"not an origin for frame-ancestors: {value!r}")
+        return [value.rstrip("/") for value in values]
 
 
 class CarrierSettings(BaseModel):
@@ -188,6 +216,7 @@ class Settings(BaseSettings):
     claims: ClaimSettings = ClaimSettings()
     security: SecuritySettings = SecuritySettings()
     carriers: CarriersSettings = CarriersSettings()
+    desk_apps: DeskAppsSettings = DeskAppsSettings()
 
     def carrier_settings(self) -> dict[str, CarrierSettings]:
         """Settings of every carrier, sandbox only when the sandbox is on."""

@@ -124,7 +124,9 @@ def needs_model(row: sql.ShipmentRow) -> bool:
     return row.status not in TERMINAL_STATUSES and row.carrier_eta is None
 
 
-def to_response(row: sql.ShipmentRow, model_at: datetime | None = None) -> dict[str, Any]:
+def to_response(
+    row: sql.ShipmentRow, model_at: datetime | None = None, tracking_url: str | None = None
+) -> dict[str, Any]:
     last_event = None
     if row.last_event_at is not None:
         last_event = {
@@ -159,6 +161,7 @@ def to_response(row: sql.ShipmentRow, model_at: datetime | None = None) -> dict[
             "created_at": row.created_at,
             "updated_at": row.updated_at,
             "stopped_at": row.stopped_at,
+            "tracking_url": tracking_url,
         },
     )
 

@@ -247,7 +247,11 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "unmapped carrier state": Scenario(
         replace(BASE, status="unknown", last_event=scan(3, "unknown", "快件状态待确认", "广州")),
-        (W,),
+        (W, WHEN, NR),
+    ),
+    "carrier exception with no reason": Scenario(
+        replace(BASE, status="exception", last_event=scan(6, "exception", "快件异常，请联系网点", "东莞")),
+        (W, WHEN),
     ),
     "return on its way to the shop": Scenario(
         replace(BASE, status="delivered", last_event=SIGNED, delivered_event=SIGNED, return_shipment=RETURN_BACK),

@@ -70,7 +70,7 @@ async def test_a_parcel_named_by_its_order_id_is_found(service: LiveService, sho
     await service.services.poller.poll_once()  # type: ignore[union-attr]
     answer = (await shop.post("/v1/answers", json={"text": "订单号TB-1001的快递到哪了？"})).json()
     assert answer["intent"] == "where_is_my_parcel"
-    assert answer["shipment"]["id"] == created.json()["id"]
+    assert answer["shipment"]["id"] == answer["shipment_id"] == created.json()["id"]  # SPEC §12: shipment_id?
     assert "物流记录停在" in answer["text"]
 
 
@@ -86,7 +86,7 @@ async def test_a_question_about_an_unknown_parcel_asks_for_its_number(
     shop: httpx.AsyncClient, text: str, ask: str
 ) -> None:
     answer = (await shop.post("/v1/answers", json={"text": text})).json()
-    assert answer["shipment"] is None and ask in answer["text"]
+    assert answer["shipment"] is None and answer["shipment_id"] is None and ask in answer["text"]
     assert "扫描记录" not in answer["text"] and "还未发出" not in answer["text"] and "scan" not in answer["text"]
 
 

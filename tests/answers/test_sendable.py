@@ -185,3 +185,42 @@ def test_two_questions_get_one_reply_that_answers_both(locale: str) -> None:
     greeting = "李*您好" if locale != "en" else "Hi 李*"
     assert text.count(greeting) == 1 and text.startswith(where.split("。")[0][:4])
     assert len(sentences(text)) <= 6 and text.endswith(reply.next_update)
+
+
+TWO_QUESTION_CASES = [
+    (name, first, second, locale)
+    for name, s in SCENARIOS.items()
+    for first in s.intents
+    for second in s.intents
+    if first is not second
+    for locale in LOCALES
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "second", "locale"),
+    TWO_QUESTION_CASES,
+    ids=[f"{n}-{a.value}+{b.value}-{loc}" for n, a, b, loc in TWO_QUESTION_CASES],
+)
+def test_a_two_question_reply_says_each_clause_once(name: str, first: Intent, second: Intent, locale: str) -> None:
+    from tracking_service.answers.render import prepare_reply
+
+    ctx = SCENARIOS[name].ctx
+    text = prepare_reply(ctx, [first, second], locale).text
+    clauses = [c.strip(" ，；。！？,;.!?") for c in re.split(r"[，；。！？]" if locale != "en" else r"[,;.!?]\s", text)]
+    repeated = {c for c in clauses if len(c) >= 6 and clauses.count(c) > 1}
+    assert not repeated, text
+    assert len(sentences(text)) <= 6, text
+
+
+@pytest.mark.parametrize("name", ["unmapped carrier state", "carrier exception with no reason"])
+def test_a_scan_the_codes_do_not_place_is_said_as_unclear_not_as_moving(name: str) -> None:
+    ctx = SCENARIOS[name].ctx
+    where = {loc: prepare_answer(ctx, Intent.WHERE_IS_MY_PARCEL, loc).text for loc in LOCALES}
+    when = {loc: prepare_answer(ctx, Intent.WHEN_WILL_IT_ARRIVE, loc).text for loc in LOCALES}
+    assert "包裹具体到了哪里" in where["zh-Hans"] or "异常" in where["zh-Hans"], where["zh-Hans"]
+    assert "doesn't say clearly" in where["en"] or "reported a problem" in where["en"], where["en"]
+    assert "shows it a" not in where["en"] and "正在运输途中" not in where["zh-Hans"]
+    assert "给不出可靠的送达时间" in when["zh-Hans"] and "reliable delivery date" in when["en"]
+    assert "給不出可靠的送達時間" in when["zh-Hant"]
+    assert "确认" in where["zh-Hans"] and "We'll ask" in where["en"]  # the next step, promised not claimed

@@ -8,7 +8,9 @@ from aiohttp import web
 
 from tests.conftest import LiveService
 
-NOT_API = ("/console", "/static", "/sandbox")  # console pages, the demo carrier; /openapi.json is not in itself
+# Console pages, the buyers' pages (/t/<token>, /track: HTML), the desk apps' pages, the demo carrier;
+# /openapi.json is not in itself.
+NOT_API = ("/console", "/static", "/sandbox", "/apps", "/t/", "/track")
 
 
 def registered_api_routes(app: web.Application) -> list[tuple[str, str]]:

@@ -60,7 +60,7 @@ def test_a_shipment_reply_has_exactly_the_models_fields() -> None:
         "id", "tenant", "carrier", "sub_carrier", "tracking_number", "order_id", "status", "sub_status",
         "last_event", "estimated_delivery", "promised_delivery_at", "linked_shipment_id", "origin",
         "destination", "open_incidents", "buyer", "metadata", "next_poll_at", "created_at", "updated_at",
-        "stopped_at",
+        "stopped_at", "tracking_url",
     }  # fmt: skip
 
 

@@ -61,6 +61,7 @@ def test_alert_rules_are_well_formed_and_use_metrics_the_service_exports() -> No
         "CarrierCircuitOpen",
         "OutboxBacklogOld",
         "UnmappedCarrierCodesRising",
+        "CarrierUnsubscribeGivenUp",
         "IncidentSpike",
     }
     for rule in rules:

@@ -85,3 +85,17 @@ async def test_admin_key_constant_is_not_stored_in_clear(service: LiveService) -
         stored = await conn.fetchval("SELECT key_hash FROM api_keys WHERE name = 'bootstrap admin'")
         assert_is_hash_of(stored, ADMIN_KEY)
         await assert_plaintext_nowhere(conn, ADMIN_KEY)
+
+
+async def test_pages_are_not_framed_by_other_sites_and_nothing_is_sniffed(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    async with httpx.AsyncClient(base_url=service.base_url) as browser:
+        page = await browser.get("/console/login")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Content-Type-Options"] == "nosniff"
+    api = await shop.get("/v1/shipments")
+    assert api.headers["X-Content-Type-Options"] == "nosniff" and "X-Frame-Options" not in api.headers
+    missing = await shop.get("/v1/nope")
+    assert missing.status_code == 404 and missing.headers["X-Content-Type-Options"] == "nosniff"

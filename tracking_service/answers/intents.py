@@ -1,8 +1,15 @@
-"""Intent detection for buyer messages (SPEC §7 intent rules, first that fits wins).
+"""Intent detection for buyer messages (SPEC §7 intent rules, first that fits wins; SPEC §12 ``intents[]``).
 
-Rules match the text as ``answers.text.normalise`` leaves it (Simplified, lower case), so one rule table
-serves zh-Hans, Taiwan and Hong Kong phrasing; English has its own patterns. When no rule fits, the
-classifier gives a second opinion."""
+Rules match the text as ``answers.text.normalise`` leaves it (Simplified Mandarin, lower case, Cantonese and
+Taiwan words rewritten), so one rule table serves zh-Hans, Taiwan and Hong Kong phrasing; English has its
+own patterns. A message is read twice:
+
+- as a whole, so conditions that span clauses hold ("显示签收了，但我没收到" is ``not_received``);
+- clause by clause (``answers.text.clauses``), so a second question ("到哪了 还能改地址吗") is found, and a
+  clause about the goods, the price or the paperwork ("顺便问下什么时候上新") is left out of the reading.
+
+When no rule fits, the classifier gives a second opinion — except when the message holds a product
+clause: then what is left is a remark ("收到了") and the message is ``unknown``."""
 
 from __future__ import annotations
 
@@ -10,14 +17,73 @@ from tracking_service.answers import classifier
 from tracking_service.answers.context import Intent
 from tracking_service.answers.lexicon import questions as qu
 from tracking_service.answers.lexicon import trouble as tr
-from tracking_service.answers.text import detect_script, normalise
+from tracking_service.answers.text import clauses, detect_script, normalise
 
-__all__ = ["detect_intent", "detect_script", "normalise"]
+__all__ = ["detect_intent", "detect_intents", "detect_script", "normalise"]
+
+# Answering these covers where the parcel is and when it comes: "退货寄回去了 到哪了" is one question.
+_COVERS_STATUS = frozenset({Intent.NOT_RECEIVED, Intent.DAMAGED, Intent.RETURN_STATUS})
+_STATUS = frozenset({Intent.WHERE_IS_MY_PARCEL, Intent.WHEN_WILL_IT_ARRIVE})
 
 
 def detect_intent(text: str) -> Intent:
-    """The first intent of SPEC §7's ordered rules that fits the message."""
-    t = normalise(text)
+    """The primary intent of the message."""
+    return detect_intents(text)[0]
+
+
+def detect_intents(text: str) -> list[Intent]:
+    """Every question the message asks, first asked first; a question about the goods, the price or the
+    paperwork next to a parcel question is listed last as ``unknown`` (an agent answers it by hand).
+    ``[Intent.UNKNOWN]`` when no question is about a parcel."""
+    parts = clauses(normalise(text))
+    parcel = [p for p in parts if not qu.PRODUCT.search(p)]
+    off_topic = [Intent.UNKNOWN] if len(parcel) < len(parts) else []
+    if not parcel:
+        return [Intent.UNKNOWN]
+    whole = rules(" ".join(parcel))
+    if whole is None:
+        whole = Intent.UNKNOWN if off_topic else _second_opinion(" ".join(parcel))
+    if whole is Intent.UNKNOWN:
+        return [Intent.UNKNOWN]
+    found = _per_clause(parcel)
+    if whole not in [intent for intent, _ in found]:
+        found.insert(0, (whole, 0))  # a reading only the whole message gives (delivered … not received)
+    # Within one topic, a not-received, damaged or return report covers the status questions after it
+    # ("退货寄回去了 到哪了"); a question introduced by 另外/顺便/also is a topic of its own.
+    kept: list[Intent] = []
+    covered: set[int] = set()
+    for intent, topic in found:
+        if intent in _COVERS_STATUS:
+            covered.add(topic)
+        elif intent in _STATUS and topic in covered:
+            continue
+        kept.append(intent)
+    return _unique(kept) + off_topic
+
+
+def _per_clause(parcel: list[str]) -> list[tuple[Intent, int]]:
+    """(intent, topic number) of each clause a rule fits; a new topic starts at 另外/顺便/还有/also/btw."""
+    found: list[tuple[Intent, int]] = []
+    asked = False
+    topic = 0
+    for part in parcel:
+        if qu.NEW_TOPIC.search(part):
+            topic += 1
+        intent = rules(part)
+        question = bool(qu.QUESTION.search(part))
+        # A delay remark after a question is context ("还能换地址吗 快递还没到"), not a second question.
+        if intent is not None and not (intent in _STATUS and asked and not question):
+            found.append((intent, topic))
+        asked = asked or question
+    return found
+
+
+def _unique(intents: list[Intent]) -> list[Intent]:
+    return list(dict.fromkeys(intents))
+
+
+def rules(t: str) -> Intent | None:
+    """SPEC §7's ordered rules on normalised text; None when none fits."""
     if qu.NOT_PARCEL.search(t) and not qu.PARCEL_WORD.search(t):
         return Intent.UNKNOWN
     if (tr.SHOWN_DELIVERED.search(t) and tr.NOT_HAVE.search(t)) or tr.SOMEONE_ELSE.search(t):
@@ -36,7 +102,7 @@ def detect_intent(text: str) -> Intent:
         return Intent.WHEN_WILL_IT_ARRIVE
     if qu.WHERE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
-    return _second_opinion(t)
+    return None
 
 
 def _second_opinion(normalised: str) -> Intent:

@@ -116,23 +116,55 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
 _SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+"), "zh": re.compile(r"(?<=[。！？])")}
 
 
+_CLAUSE = re.compile(r"(?<=[，；,;])")
+
+
+def _clauses(sentence: str) -> set[str]:
+    """A sentence's clauses, compared without their punctuation."""
+    return {c for c in (_bare(part) for part in _CLAUSE.split(sentence)) if c}
+
+
+def _bare(clause: str) -> str:
+    return clause.strip().strip("，；。！？,;.!? ")
+
+
+def _said(clause: str, said: set[str]) -> bool:
+    """Whether the clause, or one it is part of or holds (系统显示 + 包裹已于…签收), was said already."""
+    bare = _bare(clause)
+    return not bare or any(bare in s or (len(s) >= 6 and s in bare) for s in said)
+
+
+def _unsaid(sentence: str, said: set[str]) -> str:
+    """The sentence less its clauses already said; empty when every clause was said."""
+    parts = [p for p in _CLAUSE.split(sentence) if not _said(p, said)]
+    if not parts:
+        return ""
+    text = "".join(parts).rstrip().rstrip("，；,;")
+    end = sentence.strip()[-1:]
+    return text + end if end in "。！？.!?" and not text.endswith(end) else text
+
+
 def _sentences(text: str, locale: str) -> list[str]:
     return [s for s in _SENTENCE["en" if locale == "en" else "zh"].split(text) if s.strip()]
 
 
 def prepare_reply(ctx: AnswerContext, intents: Sequence[Intent], locale: str) -> Answer:
     """One reply to a message that asks several things ("到哪了 还能改地址吗"): the primary intent's answer,
-    then what each further intent's answer adds (its facts and remedy, not a second greeting or a fact
-    already said), then the primary's next-update line."""
+    then what each further intent's answer adds (its facts and remedy, not a second greeting, nor a clause
+    already said: "包裹目前正在运输途中，还可以尝试修改…" keeps only "还可以尝试修改…" after the where
+    answer), then the primary's next-update line."""
     first = prepare_answer(ctx, intents[0], locale)
     if len(intents) < 2:
         return first
     body = _sentences(first.text[: len(first.text) - len(first.next_update)], locale)
+    said = {clause for sentence in body for clause in _clauses(sentence)}
     for intent in intents[1:]:
         other = prepare_answer(ctx, intent, locale)
         for sentence in _sentences(other.text[: len(other.text) - len(other.next_update)], locale)[1:]:
-            if sentence.strip() not in {b.strip() for b in body}:
-                body.append(sentence)
+            new = _unsaid(sentence, said)
+            if new:
+                body.append(new)
+                said.update(_clauses(new))
     joiner = " " if locale == "en" else ""
     text = joiner.join(s.strip() for s in [*body, first.next_update])
     return Answer(intents[0], locale, text, first.next_update, tuple(intents))

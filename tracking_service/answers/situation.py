@@ -131,6 +131,8 @@ def situation_of(ctx: AnswerContext, eta_missed: bool) -> str:
         return "stalled"
     if "delayed" in kinds or eta_missed:
         return "late"
+    if status in ("unknown", "exception"):  # a scan the carrier's codes don't place
+        return "unknown"
     return "moving"
 
 
@@ -155,6 +157,7 @@ def _scan_bits(f: dict[str, Any], en: bool) -> tuple[str, str, str]:
 def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
     carrier = f["carrier"]
     what, where, ago = _scan_bits(f, en=False)
+    problem = f["status"] == "exception"  # an exception the carrier gave no reason for
     place = (f["last"] or {}).get("where") or ""
     latest = f"最新记录是“{what}”（{ago}{where}）" if f["last"] else ""
     reason = f["reason"]
@@ -175,7 +178,11 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
     fact = {
         "no_scan": "快递公司目前还没有这件包裹的扫描记录。",
         "moving": f"包裹目前{f['status_text']}，{latest}。",
-        "unknown": f"包裹目前{f['status_text']}，{latest}。",
+        "unknown": (
+            f"快递公司{ago}登记了一条异常（“{what}”{where}），还没有说明原因。"
+            if problem
+            else f"快递公司{ago}有一条新记录（“{what}”{where}），但还看不出包裹具体到了哪里。"
+        ),
         "out_for_delivery": f"包裹正在派送中，{latest}。",
         "pickup": f"包裹已经到了取件点，{latest}" + (f"，取件码是{f['pickup_code']}。" if f["pickup_code"] else "。"),
         "late": (f"{f['eta_missed']}，现在已经晚了；" if f["eta_missed"] else "包裹比预计的慢了，") + f"{latest}。",
@@ -218,6 +225,7 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "attempt_failed": f"如果想约派送时间或改放驿站、快递柜，告诉我们，我们转告{carrier}。",
         "late": f"我们已把这件包裹列为重点跟进，会向{carrier}催查。",
         "stalled": f"我们已把这件包裹列为重点跟进，会向{carrier}催查。",
+        "unknown": f"我们会向{carrier}确认{'异常原因和' if problem else ''}包裹现在的位置。",
         "disputed": f"我们已登记您没收到包裹的情况，会向{carrier}发起签收核查，核实后为您补发或退款。",
     }.get(s, "")
     next_update = {
@@ -231,6 +239,7 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "customs": f"清关有进展我们会第一时间告诉您，最晚{f['next_check']}前给您更新。",
         "late": f"快递公司回复后我们第一时间告诉您，最晚{f['next_check']}前给您更新。",
         "stalled": f"快递公司回复后我们第一时间告诉您，最晚{f['next_check']}前给您更新。",
+        "unknown": f"快递公司回复后我们第一时间告诉您，最晚{f['next_check']}前给您更新。",
         "out_for_delivery": "签收后您会收到通知。",
         "pickup": "取件时有任何问题随时告诉我们。",
         "attempt_failed": "有新的派送记录我们会及时告诉您。",
@@ -238,9 +247,16 @@ def zh_sentences(s: str, f: dict[str, Any]) -> Sentences:
     return Sentences(greet, empathy, fact, remedy, next_update)
 
 
+def _customs_office(f: dict[str, Any]) -> str:
+    """ "Shanghai customs" when the scan names the office, else "Customs"."""
+    place = (f["last"] or {}).get("place_en") or ""
+    return place[:1].upper() + place[1:] if "customs" in place.lower() else "Customs"
+
+
 def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
     carrier = f["carrier"]
     what, where, ago = _scan_bits(f, en=True)
+    problem = f["status"] == "exception"
     latest = f"the latest scan, {ago}, shows it {what}{where}" if f["last"] else ""
     if what.startswith('"'):
         latest = f"the latest scan, {ago}, reads {what}{where}"
@@ -267,7 +283,11 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
     fact = {
         "no_scan": "The carrier hasn't scanned it yet.",
         "moving": f"It's {f['status_text']}: {latest}.",
-        "unknown": f"The latest scan, {ago}{where}, doesn't say clearly where it is yet.",
+        "unknown": (
+            f"The carrier reported a problem {ago}{where} without saying what it is."
+            if problem
+            else f"The latest scan, {ago}{where}, doesn't say clearly where it is yet."
+        ),
         "out_for_delivery": f"It's out for delivery: {latest}.",
         "pickup": f"It's ready for pickup{where} (scanned {ago})."
         + (f" The pickup code is {f['pickup_code']}." if f["pickup_code"] else ""),
@@ -280,8 +300,8 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "returned": f"It came back to us on {(f['last'] or {}).get('at', '')}"
         + (f", because {reason}." if reason else "; the carrier gave no reason."),
         "returning": "It's on its way back to us" + (f", because {reason}." if reason else "."),
-        "customs": f"It's held by customs ({ago})"
-        + (", and they need documents before releasing it." if f["customs_docs"] else "."),
+        "customs": f"{_customs_office(f)} stopped it {ago}"
+        + (" and needs documents before releasing it." if f["customs_docs"] else " for inspection."),
         "address": f"The carrier reported {ago} that the address is wrong, so it can't be delivered yet.",
         "delivered": f"It was delivered on {delivered.get('at', '')}{signed_where}.",
         "disputed": f"It was marked delivered on {delivered.get('at', '')}{signed_where}.",
@@ -310,6 +330,7 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         f" pass it to {carrier}.",
         "late": f"We've flagged it for follow-up and will chase {carrier}.",
         "stalled": f"We've flagged it for follow-up and will chase {carrier}.",
+        "unknown": f"We'll ask {carrier} {'what the problem is and ' if problem else ''}where it is now.",
         "disputed": f"We've recorded that you don't have it and will open a delivery check with {carrier},"
         " then reship or refund once it's confirmed.",
     }.get(s, "")
@@ -324,6 +345,7 @@ def en_sentences(s: str, f: dict[str, Any]) -> Sentences:
         "customs": f"We'll update you when customs moves, and by {f['next_check']} at the latest.",
         "late": f"We'll update you when the carrier replies, and by {f['next_check']} at the latest.",
         "stalled": f"We'll update you when the carrier replies, and by {f['next_check']} at the latest.",
+        "unknown": f"We'll update you when the carrier replies, and by {f['next_check']} at the latest.",
         "out_for_delivery": "You'll be notified once it's delivered.",
         "pickup": "Tell us if anything goes wrong at pickup.",
         "attempt_failed": "We'll tell you when the next delivery attempt is scanned.",

@@ -1,4 +1,5 @@
-"""The middleware every request passes: errors → problem+json, request id, latency metric, audit entry.
+"""The middleware every request passes: errors → problem+json, request id, browser security headers, latency
+metric, audit entry.
 
 Who is calling is ``api.access``; parsing input is ``api.parsing``."""
 
@@ -72,11 +73,23 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         log.exception("unhandled error", extra={"path": request.path})
         response = problem_response(Problem(500, "Internal Server Error", f"request {request_id} failed"))
     response.headers["X-Request-Id"] = request_id
+    if not response.prepared:
+        _protect(response)
     principal = request.get(PRINCIPAL)
     if principal is not None:
         services(request).audit.record(audit_entry(request, principal, route, response.status))
     _latency(request.method, route, response.status).observe(time.perf_counter() - started)
     return response
+
+
+def _protect(response: web.StreamResponse) -> None:
+    """Browser defaults: no MIME sniffing; an HTML page (console, buyers' page) is not framed by other sites —
+    a page meant to be framed (the desk apps) says by whom in its own Content-Security-Policy."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.content_type == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
 
 
 @functools.lru_cache(maxsize=1024)

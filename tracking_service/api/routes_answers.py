@@ -48,6 +48,7 @@ async def answer_buyer_message(request: web.Request) -> web.Response:
     return json_response(
         {
             **answer_view(result.answer),
+            "shipment_id": result.shipment["id"] if result.shipment else None,
             "script": result.script,
             "tracking_numbers": result.tracking_numbers,
             "shipment": result.shipment,

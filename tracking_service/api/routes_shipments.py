@@ -130,7 +130,13 @@ async def update(request: web.Request) -> web.Response:
     return json_response(await update_shipment(services(request), principal, shipment_id, patch))
 
 
-@operation(routes, "delete", "/v1/shipments/{shipment_id}", "Stop tracking (no more polls or notices)", status=204)
+@operation(
+    routes,
+    "delete",
+    "/v1/shipments/{shipment_id}",
+    "Stop tracking: no more polls or notices; the carrier subscription is cancelled where the carrier allows",
+    status=204,
+)
 async def stop(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     await stop_shipment(services(request), principal, path_uuid(request, "shipment_id", "shipment"))

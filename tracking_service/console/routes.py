@@ -36,7 +36,7 @@ from tracking_service.pagination import ListQuery
 from tracking_service.services import Services, services
 from tracking_service.shipments import event_to_response
 from tracking_service.usecases.answers import answer_shipment, buyer_locale
-from tracking_service.usecases.claims import list_claims, move_claim
+from tracking_service.usecases.claims import claim_photo, list_claims, move_claim
 from tracking_service.usecases.console import agent_shops, opening_intent, tracking_numbers
 from tracking_service.usecases.console_sessions import SESSION_LIFETIME, sign_in, sign_out
 from tracking_service.usecases.errors import Conflict, NotFound
@@ -200,6 +200,18 @@ async def claims(request: web.Request) -> web.Response:
         error=request.query.get("e"),
         shops=await agent_shops(svc, agent.principal),
     )
+
+
+@pages.get("/console/claims/{claim_id}/photos/{photo_id}")
+async def claim_photo_page(request: web.Request) -> web.Response:
+    """A claim's evidence photo for the signed-in agent (the same shop scope as the API's evidence link)."""
+    agent = await require_agent(request)
+    try:
+        ids = uuid.UUID(request.match_info["claim_id"]), uuid.UUID(request.match_info["photo_id"])
+        content_type, data = await claim_photo(services(request), agent.principal, *ids)
+    except (ValueError, NotFound) as exc:
+        raise web.HTTPNotFound(text="no such photo") from exc
+    return web.Response(body=data, content_type=content_type, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @pages.post("/console/claims/{claim_id}/transition")

@@ -18,9 +18,10 @@ CLAIM_COLUMNS = """
 
 
 async def insert_claim(
-    conn: asyncpg.Connection, values: dict[str, Any], by: uuid.UUID, now: datetime
+    conn: asyncpg.Connection, values: dict[str, Any], by: uuid.UUID | None, now: datetime
 ) -> asyncpg.Record | None:
-    """Insert with its first history row; None when an active claim of that kind exists."""
+    """Insert with its first history row; None when an active claim of that kind exists. ``by`` is the key that
+    opened it (None: the buyer, from the tracking page)."""
     row = await fetch_row(
         conn,
         f"""
@@ -79,6 +80,20 @@ async def active_claim(
         " AND c.state NOT IN ('paid', 'closed') ORDER BY c.created_at DESC LIMIT 1",
         tenant_id,
         shipment_id,
+    )
+
+
+async def active_claim_of_kind(
+    conn: asyncpg.Connection, tenant_id: str, shipment_id: uuid.UUID, kind: str
+) -> asyncpg.Record | None:
+    """The shipment's active claim of ``kind``, locked for the caller's transaction."""
+    return await fetch_row(
+        conn,
+        f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.tenant_id = $1 AND c.shipment_id = $2 AND c.kind = $3"
+        " AND c.state NOT IN ('paid', 'closed') FOR UPDATE",
+        tenant_id,
+        shipment_id,
+        kind,
     )
 
 

@@ -18,7 +18,7 @@ SHIPMENT_COLUMNS = """
     last_event_at, last_event_status, last_event_sub_status, last_event_description,
     last_event_location, last_event_code, last_event_source, carrier_eta, promised_delivery_at,
     linked_shipment_id, origin, destination, buyer_masked, metadata, next_poll_at,
-    created_at, updated_at, picked_up_at, delivered_at, stopped_at,
+    created_at, updated_at, picked_up_at, delivered_at, stopped_at, link_generation,
     (SELECT COALESCE(json_agg(json_build_object('id', i.id, 'kind', i.kind, 'status', i.state,
                                                 'opened_at', i.opened_at) ORDER BY i.opened_at), '[]')
      FROM incidents i
@@ -60,6 +60,7 @@ class ShipmentRow:
     delivered_at: datetime | None
     stopped_at: datetime | None  # DELETE /v1/shipments/{id}: no more polls, pushes or notices
     open_incidents: list[dict[str, Any]]
+    link_generation: int = 0  # the buyers' page link (tracking_service.tracking_links); +1 revokes it
 
     @classmethod
     def of(cls, record: asyncpg.Record) -> ShipmentRow:

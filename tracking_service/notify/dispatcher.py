@@ -20,6 +20,7 @@ import httpx
 from tracking_service import metrics
 from tracking_service.clock import Clock
 from tracking_service.config import Settings
+from tracking_service.db import buyer_page as links_sql
 from tracking_service.db import outbox as sql
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.db import subscriptions as subscriptions_sql
@@ -28,11 +29,12 @@ from tracking_service.estimates import Estimator
 from tracking_service.notify.desk import DESKS, DeskCall, DeskNote
 from tracking_service.notify.email import build_email, send_email
 from tracking_service.notify.errors import DeliveryFailed
-from tracking_service.notify.messages import SUBJECTS, desk_body, notice_answer
+from tracking_service.notify.messages import SUBJECTS, desk_body, notice_answer, with_link
 from tracking_service.notify.sms import sms_provider
 from tracking_service.notify.webhooks import deliver_webhook
 from tracking_service.pii import PiiVault, open_credentials, open_secret
 from tracking_service.tenants import settings_of
+from tracking_service.tracking_links import tracking_url
 from tracking_service.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -192,7 +194,19 @@ class Dispatcher(Worker):
         if sub is None or sub["deleted_at"] is not None:
             raise DeliveryFailed("webhook: subscription deleted", permanent=True)
         secret = open_secret(self.vault, sub["secret_sealed"], sub["secret_key_id"])
-        await deliver_webhook(self.tenant_client, sub["url"], secret, str(row["id"]), row["payload"])
+        await deliver_webhook(self.tenant_client, sub["url"], secret, str(row["id"]), await self._with_link(row))
+
+    async def _with_link(self, row: asyncpg.Record) -> dict[str, Any]:
+        """The event with the shipment's buyers' page link in its ``data`` (SPEC §11), as it is now: a link
+        revoked since the notice was queued is never sent."""
+        payload: dict[str, Any] = row["payload"]
+        if row["shipment_id"] is None:
+            return payload
+        generation = await links_sql.link_generation(self.pool, row["tenant_id"], row["shipment_id"])
+        if generation is None:
+            return payload
+        url = tracking_url(self.settings, row["shipment_id"], generation)
+        return {**payload, "data": {**payload.get("data", {}), "tracking_url": url}}
 
     async def _shipment(self, row: asyncpg.Record) -> shipments_sql.ShipmentRow:
         shipment = await shipments_sql.get_shipment(self.pool, row["shipment_id"], [row["tenant_id"]])
@@ -208,15 +222,11 @@ class Dispatcher(Worker):
             raise DeliveryFailed("buyer opted out", permanent=True)
         buyer = self.vault.open(contact_row["buyer_sealed"], contact_row["buyer_key_id"])
         locale = buyer.get("locale") or tenant["locale"]
+        shipment = await self._shipment(row)
         answer = await notice_answer(
-            self.pool,
-            await self._shipment(row),
-            tenant,
-            row["payload"].get("data", {}).get("kind"),
-            locale,
-            now,
-            self.estimator,
+            self.pool, shipment, tenant, row["payload"].get("data", {}).get("kind"), locale, now, self.estimator
         )
+        text = with_link(answer.text, locale, tracking_url(self.settings, shipment.id, shipment.link_generation))
         if row["channel"] == "email":
             if not buyer.get("email"):
                 raise DeliveryFailed("buyer has no email", permanent=True)
@@ -224,7 +234,7 @@ class Dispatcher(Worker):
                 self.settings.smtp.sender,
                 buyer["email"],
                 SUBJECTS.get(locale, SUBJECTS["en"]),
-                answer.text,
+                text,
                 str(row["id"]),
             )
             await send_email(self.settings.smtp, message)
@@ -233,7 +243,7 @@ class Dispatcher(Worker):
             raise DeliveryFailed("sms: TRACKING_SMS__PROVIDER is not set", permanent=True)
         if not buyer.get("phone"):
             raise DeliveryFailed("buyer has no phone", permanent=True)
-        await self.sms.send_sms(self.client, buyer["phone"], answer.text, now)
+        await self.sms.send_sms(self.client, buyer["phone"], text, now)
 
     async def _desk(self, row: asyncpg.Record, tenant: asyncpg.Record, now: datetime) -> None:
         desk: dict[str, Any] | None = (tenant["settings"] or {}).get("desk")

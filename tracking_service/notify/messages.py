@@ -28,6 +28,19 @@ SUBJECTS = {
 }
 
 
+# The last line of every buyer e-mail and SMS: the buyers' page (SPEC §11).
+LINK_LINES = {
+    "zh-Hans": "查看物流详情：{url}",
+    "zh-Hant": "查看物流詳情：{url}",
+    "en": "Track your parcel: {url}",
+}
+
+
+def with_link(text: str, locale: str, url: str) -> str:
+    """A buyer notice's text with the tracking page's link on its own last line."""
+    return f"{text}\n{LINK_LINES.get(locale, LINK_LINES['en']).format(url=url)}"
+
+
 def intent_for(kind: str | None) -> Intent:
     return INTENT_FOR_KIND.get(kind or "", Intent.WHERE_IS_MY_PARCEL)
 

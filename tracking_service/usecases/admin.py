@@ -40,6 +40,11 @@ async def put_settings(svc: Services, tenant_id: str, body: TenantSettings) -> d
             raise Invalid(str(exc), "desk.base_url") from exc
         stored["desk"]["credentials"] = seal_credentials(svc.vault, body.desk.credentials)
         shown["desk"]["credentials"] = {"configured": sorted(body.desk.credentials)}
+    if body.branding.logo_url is not None:
+        try:
+            await check_url(body.branding.logo_url, svc.settings.allow_private_urls)
+        except UnsafeUrl as exc:
+            raise Invalid(str(exc), "branding.logo_url") from exc
     if not await tenants_sql.update_settings(svc.db, tenant_id, stored):
         raise NotFound("tenant")
     return {"tenant": tenant_id, "settings": shown}

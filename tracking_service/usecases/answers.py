@@ -9,7 +9,7 @@ from typing import Any
 
 from tracking_service.answers.build import build_context, presale_context
 from tracking_service.answers.context import Answer, Intent
-from tracking_service.answers.intents import detect_intent
+from tracking_service.answers.intents import detect_intents as every_intent
 from tracking_service.answers.last4 import find_phone_last4
 from tracking_service.answers.numbers import find_order_ids, find_tracking_numbers
 from tracking_service.answers.presale import topics
@@ -28,8 +28,9 @@ DEFAULT_LOCALE = "zh-Hans"
 
 
 def detect_intents(text: str) -> list[Intent]:
-    """The questions a message asks, primary first (until the per-clause detector lands: the one intent)."""
-    return [detect_intent(text)]
+    """Every question the message asks, primary (first asked) first: ``answers.intents`` reads the message as
+    a whole and clause by clause (SPEC §12 ``intents[]``)."""
+    return every_intent(text)
 
 
 def buyer_locale(shipment: ShipmentRow, asked: str | None) -> str:

@@ -11,6 +11,7 @@ from schemas.api import ClaimCreate
 from tracking_service import notices
 from tracking_service.auth import Principal
 from tracking_service.claims import INCIDENT_KIND, can_move, claim_deadline, claim_view
+from tracking_service.db import buyer_page as photos_sql
 from tracking_service.db import claims as sql
 from tracking_service.db import shipments as shipments_sql
 from tracking_service.pagination import ListQuery
@@ -71,13 +72,39 @@ async def move_claim(
 
 
 async def claim_detail(svc: Services, principal: Principal, claim_id: uuid.UUID) -> dict[str, Any]:
+    """A claim with its history and its evidence photos (each with its key-authenticated URL)."""
     row = await sql.get_claim(svc.db, claim_id, principal.scope)
     if row is None:
         raise NotFound("claim")
-    return claim_view(row, await sql.history(svc.db, row["tenant_id"], row["id"]))
+    view = claim_view(row, await sql.history(svc.db, row["tenant_id"], row["id"]))
+    base = f"{svc.settings.public_base_url()}/v1/claims/{row['id']}/evidence"
+    view["photos"] = [
+        {
+            "id": str(p["id"]),
+            "url": f"{base}/{p['id']}",
+            "content_type": p["content_type"],
+            "width": p["width"],
+            "height": p["height"],
+            "size_bytes": p["size_bytes"],
+            "created_at": p["created_at"],
+        }
+        for p in await photos_sql.claim_photos(svc.db, row["tenant_id"], row["id"])
+    ]
+    return view
 
 
 async def list_claims(svc: Services, principal: Principal, query: ListQuery) -> list[asyncpg.Record]:
     """The caller's claims matching every filter (state, kind), newest first."""
     scope = read_scope(principal, query.tenant)
     return await sql.CLAIMS.fetch(svc.db, scope, dict(query.filters), query.after, query.limit)
+
+
+async def claim_photo(
+    svc: Services, principal: Principal, claim_id: uuid.UUID, photo_id: uuid.UUID
+) -> tuple[str, bytes]:
+    """One evidence photo of a claim the caller's key may read: (content type, bytes); NotFound otherwise."""
+    claim = await sql.get_claim(svc.db, claim_id, principal.scope)
+    photo = await photos_sql.photo_bytes(svc.db, claim["tenant_id"], claim_id, photo_id) if claim else None
+    if photo is None:
+        raise NotFound("photo")
+    return photo["content_type"], bytes(photo["data"])

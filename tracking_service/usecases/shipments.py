@@ -20,6 +20,7 @@ from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import estimate_shipment
 from tracking_service.pagination import ListQuery
 from tracking_service.services import Services
+from tracking_service.tracking_links import tracking_url
 from tracking_service.usecases.errors import Conflict, Invalid, NotFound, UseCaseError
 from tracking_service.usecases.tenancy import read_scope, write_tenant
 
@@ -29,7 +30,12 @@ REFRESH_WAIT_STEPS = 50  # x 0.1 s
 async def shipment_view(svc: Services, row: sql.ShipmentRow) -> dict[str, Any]:
     """The shipment as every entry point shows it, with the lane model's ETA where the carrier gives none."""
     model_at = (await estimate_shipment(svc.estimator, svc.db, row)).p50_at if shipments.needs_model(row) else None
-    return shipments.to_response(row, model_at)
+    return shipments.to_response(row, model_at, link_of(svc, row))
+
+
+def link_of(svc: Services, row: sql.ShipmentRow) -> str:
+    """The shipment's buyers' page URL (SPEC §11)."""
+    return tracking_url(svc.settings, row.id, row.link_generation)
 
 
 async def find_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> sql.ShipmentRow:
@@ -108,7 +114,8 @@ async def register_shipments(
                 svc, conn, [(row, new) for (_, new), (row, _) in zip(chunk, stored, strict=True)]
             )
             for (index, _), (row, created) in zip(chunk, stored, strict=True):
-                outcomes[index] = Registered(shipments.to_response(resumed.get(row.id, row)), created)
+                shown = resumed.get(row.id, row)
+                outcomes[index] = Registered(shipments.to_response(shown, None, link_of(svc, shown)), created)
     return [outcome for outcome in outcomes if outcome is not None]
 
 

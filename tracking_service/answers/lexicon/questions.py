@@ -21,6 +21,62 @@ NOT_PARCEL = rx(
     r"loyalty points",
 )
 
+# A clause about the goods, the price or the paperwork rather than the parcel's journey: 上新, 尺码, 颜色,
+# 多少钱, 优惠券, 发票, 发错货, "restock", "in blue". Such a clause is left out of the intent reading, and a
+# message made of such clauses and remarks ("收到了 顺便问下什么时候上新") stays unknown.
+PRODUCT = rx(
+    r"上新",
+    r"新品",
+    r"(补|有)货(了)?(吗|没|么|不)",
+    r"补货",
+    r"现货",
+    r"库存",
+    r"尺码",
+    r"码数",
+    r"[0-9]+码",
+    r"[大小中细]码",
+    r"尺寸",
+    r"颜色",
+    r"[黑白红蓝绿灰粉紫黄]色",
+    r"款式",
+    r"多少钱",
+    r"价(格|钱)",
+    r"便宜",
+    r"(打|几)折",
+    r"折扣",
+    r"折头",
+    r"优惠",
+    r"券",
+    r"返现",
+    r"好评",
+    r"发票",
+    r"统编",
+    r"抬头",
+    r"收据",
+    r"积分",
+    r"会员",
+    r"怎么(洗|用|保养|选)",
+    r"保养",
+    r"掉色",
+    r"缩水",
+    r"保修",
+    r"发错(货|了|颜色|款|码)",
+    r"发的不是",
+    r"(和|跟)(图片|描述|直播间).{0,4}不一样",
+    r"直播间",
+    r"\b(coupon|promo|discount|voucher|invoice|receipt|warranty|guarantee|refills?|restock|tax)\b",
+    r"\bprice\b",
+    r"\bin (stock|blue|red|black|white|navy|green|size)\b",
+    r"\bcomes? in\b",
+    r"\bsize\b",
+    r"colou?r",
+    r"gift wrap",
+    r"wrong (item|size|colou?r|product)",
+    r"\bsell\b",
+    r"loyalty points",
+    r"password",
+)
+
 PARCEL_WORD = rx(
     r"快递",
     r"包裹",
@@ -100,6 +156,18 @@ PRESALE = rx(
     r"(从)?哪(个|里)(城市|地方)?发(货|的)",
     r"发货地",
     r"(今天|明天|现在)(就)?(给我)?发(了|吗|货)?",
+    r"已(经)?发货了(吗|没|么|不)",
+    r"(有|能|可以)(寄|发|送)(到)?[\u4e00-\u9fff]{2,4}(吗|不|么|嘛|没)",
+    r"(地址|地区)?(能|可以)(寄|发|送)(不|吗|么|嘛)",
+    r"(寄|发)不(寄|发)",
+    r"(用|走|发|寄|送)(宅配|黑猫|邮局|新竹物流|嘉里|超商取货|店到店|顺丰|中通|圆通|韵达|申通|极兔|邮政|京东|ems|德邦)",
+    r"(宅配|黑猫|邮局|顺丰|中通|圆通|韵达|申通|邮政|京东).{0,3}(还是|或|定系|或者)",
+    r"(用|走)(什么|哪家|哪个)?(快递|物流)",
+    r"(use|ship with|send with|ship via|send via|go with|by) (dhl|fedex|ups|usps|ems|sf express|royal mail|aramex)",
+    r"\b(dhl|fedex|ups|usps|ems)\?",
+    r"what (delivery|shipping|courier) (company|service)",
+    r"(send|ship) (orders? |it |them )?(to|outside)",
+    r"when (are|will|do|would|can) you( guys)? (be )?(send|ship|dispatch|post|mail)",
 )
 
 # Signs the parcel has already shipped, which rule out the pre-sale intent.
@@ -107,7 +175,9 @@ SHIPPED_HINT = rx(
     r"我的(快递|包裹|件)",
     r"单号",
     r"快递(员|小哥)",
-    r"已经发货",
+    r"已(经)?(发货|寄出|揽收|发出)(?!了?(吗|没|么|不|呀|啊))",
+    r"(显示|物流|系统|虾皮|淘宝|网上).{0,4}(已)?(发货|寄出|发出|运送中|配送中)",
+    r"\b(says|shows|marked|it'?s) (as )?(shipped|dispatched|sent)",
     r"my (parcel|package)",
     r"(这么|太|好)慢",
     r"到哪",
@@ -123,6 +193,7 @@ MISSED_PROMISE = rx(
 )
 
 WHEN = rx(
+    r"什么时候(能|会|可以)?(再|重新)(送|派)",
     r"什么时候(能|会|可以)?(到|送到|送达|派送)",
     r"几(号|点|天)(能|会|可以)?(送)?到",
     r"哪天(能)?到",
@@ -174,6 +245,9 @@ TIME_ASK = rx(
 )
 
 ARRIVAL = rx(
+    r"(再|重新)(送|派)",
+    r"(送|到|收)(得)?(到|了)(吗|不|没)",
+    r"(收|送|到)不(收|送|到)",
     r"(能|会|可以|才)(收|送|到|拿)",
     r"(收|送|拿)到",
     r"到(货|达)?(吗|呢|啊|呀|了吗)",
@@ -188,6 +262,24 @@ ARRIVAL = rx(
 )
 
 WHERE = rx(
+    # missed courier calls and delivery attempts
+    r"(电话|打电话).{0,6}没(有)?(接|听|打通)",
+    r"没(有)?(接|听)(到)?(电话|快递)",
+    r"没(打)?通.{0,3}电话",
+    r"(courier|driver|postman|delivery guy|he|she) (called|came|tried|couldn'?t reach)",
+    r"missed (the|his|her|a|my) (call|delivery)",
+    r"delivery attempt",
+    r"attempted",
+    # customs
+    r"海关",
+    r"清关",
+    r"补(充)?资料",
+    r"customs",
+    r"^where('?s| is| are)?\b",
+    # shipped, then nothing
+    r"没(有)?下文",
+    r"nothing (has |'s )?(moved|changed|updated|happened)",
+    r"(tracking|it|status) (is )?(frozen|stuck)",
     r"到哪",
     r"在哪",
     r"物流",
@@ -250,3 +342,17 @@ WHERE = rx(
     r"没(有)?变化",
     r"(还|都)没(有)?收到",
 )
+
+# A clause that asks something (clauses have lost their punctuation): a question particle at the end, an
+# interrogative, or an English question word.
+QUESTION = rx(
+    r"(吗|呢|么|嘛|不|没|没有|未|啊|呀)$",
+    r"哪|什么|啥|几|多久|多少|怎么|为什么|是否",
+    r"(能|会|可|是|有|要|行)(不|没)(能|会|可以|是|有|要|行)?",
+    r"(能|可以|可否|麻烦|帮(我|忙)|请)",
+    r"^(where|when|how|what|why|which|can|could|will|would|is|are|do|does|did|any|eta|please)\b",
+    r"\b(where|when|how long|eta)\b",
+)
+
+# A clause that opens another topic: "另外我另一个包裹到哪了", "also did you get my return".
+NEW_TOPIC = rx(r"^(另外|顺便|还有|还想问|再问|再请问|对了)", r"^(also|and|btw|plus|by the way)\b")
