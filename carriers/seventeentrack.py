@@ -3,7 +3,8 @@
 Followed: https://api.17track.net/en/doc?version=v2.2 (asset.17track.net/api/document/v2.2_en/), its
 error codes (https://help.17track.net/hc/en-us/articles/37570440168473) and status table
 (https://help.17track.net/hc/en-us/articles/37471096573337); the code tables are in
-``carriers/seventeentrack_codes.py``.
+``carriers/seventeentrack_codes.py``, and reading one track item into a result in
+``carriers/seventeentrack_items.py``.
 
 - every call is ``POST {base}/track/v2.2/<endpoint>`` with header ``17token: <key>`` and a JSON
   list of ``{"number", "carrier"?}``; answers ``{"code": 0, "data": {"accepted": [...],
@@ -40,21 +41,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import httpx
 
 from carriers import seventeentrack_codes as codes
-from carriers.base import UTC, CarrierConfig, decode_json, parse_local_time, send, with_carrier_state
+from carriers.base import UTC, CarrierConfig, decode_json, send
 from carriers.errors import AuthError, BadResponse, CarrierError, CarrierUnavailable, NotFound, RateLimited
-from schemas import CarrierEvent, Status, TrackingQuery, TrackingResult
+from carriers.seventeentrack_items import CODE, SYNC_RETRY_AFTER, item_number, read_item, sub_carrier
+from schemas import TrackingQuery, TrackingResult
 
 # The quota does not come back within a poll cycle; look again in an hour rather than hammer it.
 QUOTA_RETRY_AFTER = 3600.0
-# A new registration is synced by 17TRACK within minutes (its help centre: a carrier change shows
-# "within several minutes"); look again soon instead of at the not-found cadence.
-SYNC_RETRY_AFTER = 300.0
 
 
 # One number's answer to a per-number endpoint: None when accepted, else the rejection's (code, message).
@@ -65,7 +63,7 @@ _STOP_DONE = frozenset({codes.NOT_REGISTERED, codes.STOP_ONLY_TRACKING})  # it i
 
 
 class SeventeenTrackAdapter:
-    code = "seventeentrack"
+    code = CODE
     zone = UTC
     max_batch = 40
     max_subscribe_batch = 40
@@ -163,9 +161,9 @@ class SeventeenTrackAdapter:
         unregistered: list[str] = []
         try:
             for item in data.get("accepted") or ():
-                out[_item_number(item)] = self._result(item)
+                out[item_number(item)] = read_item(item)
             for item in data.get("rejected") or ():
-                number, error = _item_number(item), item.get("error") or {}
+                number, error = item_number(item), item.get("error") or {}
                 if error.get("code") == codes.NOT_REGISTERED:
                     unregistered.append(number)
                 # -18019909: registered, 17TRACK has nothing yet — as "accepted without events".
@@ -199,13 +197,13 @@ class SeventeenTrackAdapter:
         out: dict[str, _Answer] = {}
         try:
             for item in data.get("accepted") or ():
-                out[_item_number(item)] = None
+                out[item_number(item)] = None
             for item in data.get("rejected") or ():
                 # Per number, even "quota used up": the batch's other numbers keep their answers.
                 error = item.get("error") or {}
                 code = error.get("code")
                 known = code if isinstance(code, int) and not isinstance(code, bool) else None
-                out[_item_number(item)] = (known, str(error.get("message")))
+                out[item_number(item)] = (known, str(error.get("message")))
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected {endpoint} shape: {exc!r}") from exc
         return out
@@ -234,10 +232,10 @@ class SeventeenTrackAdapter:
             event, item = payload["event"], payload["data"]
             if event == "TRACKING_STOPPED":
                 # 17TRACK stopped following the number: no more pushes, the service falls back to polling.
-                found = self._result(item) if item.get("track_info") else None
+                found = read_item(item) if item.get("track_info") else None
                 events = found.events if isinstance(found, TrackingResult) else []
-                return [TrackingResult(_item_number(item), events, sub_carrier=_sub_carrier(item), push_stopped=True)]
-            result = self._result(item) if event == "TRACKING_UPDATED" else None
+                return [TrackingResult(item_number(item), events, sub_carrier=sub_carrier(item), push_stopped=True)]
+            result = read_item(item) if event == "TRACKING_UPDATED" else None
         except (KeyError, TypeError, AttributeError) as exc:
             raise BadResponse(self.code, f"unexpected webhook shape: {exc!r}") from exc
         return [result] if isinstance(result, TrackingResult) else []
@@ -273,97 +271,6 @@ class SeventeenTrackAdapter:
             return CarrierUnavailable(self.code, detail)
         return NotFound(self.code, detail)  # 17TRACK cannot follow this number (carrier, format, ...)
 
-    def _result(self, item: dict[str, Any]) -> TrackingResult | NotFound:
-        """One accepted number; NotFound while 17TRACK has no scan for it."""
-        number = _item_number(item)
-        info = item.get("track_info") or {}
-        latest = info.get("latest_status") or {}
-        state = codes.state_pair(latest)
-        events, scanned = self._events(info, state)
-        if not scanned and (not events or (state is not None and state[1] in codes.NOT_FOUND_CODES)):
-            invalid = latest.get("sub_status") == "NotFound_InvalidCode"
-            detail = f"{number}: {'invalid number' if invalid else 'no events yet'} ({latest.get('sub_status')})"
-            return NotFound(self.code, detail, retry_after=None if invalid else SYNC_RETRY_AFTER)
-        if state is not None:
-            events = with_carrier_state(events, state[0], state[1], latest.get("sub_status_descr") or "")
-        return TrackingResult(number, events, carrier_eta=self._eta(info), sub_carrier=_sub_carrier(item))
-
-    def _eta(self, info: dict[str, Any]) -> datetime | None:
-        window = (info.get("time_metrics") or {}).get("estimated_delivery_date") or {}
-        # The late end of the window: a parcel is only overdue once that has passed.
-        latest = window.get("to") or window.get("from")
-        return parse_local_time(latest, self.zone, self.code) if latest else None
-
-    def _events(self, info: dict[str, Any], state: tuple[codes.Pair, str] | None) -> tuple[list[CarrierEvent], bool]:
-        """The scans, oldest first, and whether any of them carries a code other than NotFound.
-
-        A scan without any code (no ``sub_status``, empty ``stage``) says nothing new about the parcel:
-        it keeps the status of the scan before it, and the newest one takes 17TRACK's computed state.
-        """
-        providers = (info.get("tracking") or {}).get("providers") or ()
-        raws = [raw for provider in providers for raw in provider.get("events") or ()]
-        latest_event = info.get("latest_event")
-        if isinstance(latest_event, dict) and not any(_same_scan(latest_event, raw) for raw in raws):
-            raws.append(latest_event)
-        timed = sorted(((self._when(raw), raw) for raw in raws), key=lambda pair: pair[0])
-        events: list[CarrierEvent] = []
-        scanned = False
-        before: codes.Pair = (Status.INFO_RECEIVED, None)  # an uncoded first scan: the carrier knows the parcel
-        for index, (when, raw) in enumerate(timed):
-            mapped, code = _classify(raw)
-            if mapped is None:
-                if index == len(timed) - 1 and state is not None:
-                    mapped, code = state[0], "state:" + state[1]
-                else:
-                    mapped = before
-            else:
-                scanned = scanned or code not in codes.NOT_FOUND_CODES
-                before = mapped
-            events.append(
-                CarrierEvent(
-                    occurred_at=when,
-                    status=mapped[0],
-                    sub_status=mapped[1],
-                    carrier_code=code,
-                    description=raw.get("description") or "",
-                    location=raw.get("location") or None,
-                )
-            )
-        return events, scanned
-
-    def _when(self, raw: dict[str, Any]) -> datetime:
-        when = raw.get("time_utc") or raw.get("time_iso")
-        if not when:
-            raise BadResponse(self.code, f"event without time: {raw.get('description')!r}")
-        return parse_local_time(when, self.zone, self.code)
-
-
-def _classify(raw: dict[str, Any]) -> tuple[codes.Pair | None, str]:
-    """An event's canonical pair and raw code; ``(None, "")`` when it carries no code at all."""
-    sub, stage = raw.get("sub_status") or "", raw.get("stage") or ""
-    if sub in codes.SUB_STATUS:
-        return codes.SUB_STATUS[sub], sub
-    if stage in codes.STAGE:  # an unknown sub_status still has a documented milestone
-        return codes.STAGE[stage], sub or stage
-    if sub or stage:
-        return codes.UNMAPPED, sub or stage
-    return None, ""
-
-
-def _same_scan(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return (a.get("time_utc") or a.get("time_iso")) == (b.get("time_utc") or b.get("time_iso")) and (
-        a.get("description") == b.get("description")
-    )
-
-
-def _sub_carrier(item: dict[str, Any]) -> str | None:
-    """17TRACK's carrier key the number is registered under, else its first provider's key."""
-    carrier = item.get("carrier")
-    if not carrier:
-        providers = ((item.get("track_info") or {}).get("tracking") or {}).get("providers") or ()
-        carrier = next((p.get("provider", {}).get("key") for p in providers if p.get("provider")), None)
-    return str(carrier) if carrier else None
-
 
 def _registered_not_found(carrier: str, number: str, error: CarrierError | None) -> NotFound:
     if error is None:
@@ -391,14 +298,6 @@ def _by_asked_number(
             result.tracking_number = original
         out[original] = result
     return out
-
-
-def _item_number(item: Mapping[str, Any]) -> str:
-    """The number an answer item is about; anything but text is a TypeError (the parse makes it BadResponse)."""
-    number = item["number"]
-    if not isinstance(number, str) or not number.strip():
-        raise TypeError(f"number {number!r} is not a tracking number")
-    return number
 
 
 def _normal(number: str) -> str:

@@ -263,29 +263,8 @@ class PageQuery(Strict):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-class ClaimKind(StrEnum):
-    DAMAGED = "damaged"
-    LOST = "lost"
-    NOT_RECEIVED = "not_received"
-
-
-class ClaimState(StrEnum):
-    OPEN = "open"
-    EVIDENCE_REQUESTED = "evidence_requested"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    PAID = "paid"
-    CLOSED = "closed"
-
-
 class TenantPage(PageQuery):
     tenant: str | None = Field(default=None, max_length=63)
-
-
-class ClaimSearch(TenantPage):
-    status: ClaimState | None = None
-    kind: ClaimKind | None = None
 
 
 class IncidentSearch(Strict):
@@ -376,24 +355,6 @@ class AnswerRequest(Strict):
     tenant: str | None = Field(default=None, max_length=63)
     locale: Locale | None = None
     shipment_id: UUID | None = Field(default=None, description="answer about this parcel (the desk already knows it)")
-
-
-class Money(Strict):
-    value: float = Field(ge=0, le=10_000_000)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-
-
-class ClaimCreate(Strict):
-    shipment_id: UUID
-    kind: ClaimKind
-    description: str = Field(min_length=1, max_length=4000)
-    amount: Money | None = None
-    evidence: list[str] = Field(default_factory=list, max_length=20)
-
-
-class ClaimTransition(Strict):
-    to: ClaimState
-    note: str | None = Field(default=None, max_length=2000)
 
 
 class AuditQuery(Strict):

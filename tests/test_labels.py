@@ -5,7 +5,7 @@ from __future__ import annotations
 import opencc
 import pytest
 
-from schemas.api import ClaimKind, ClaimState
+from schemas.claims import ClaimKind, ClaimState
 from schemas.status import Status, SubStatus
 from schemas.vocabulary import LOCALES, IncidentKind, IncidentState, Intent
 from tracking_service.labels import KINDS, label, labels

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from schemas.api import ClaimKind, ClaimState
+from schemas.claims import ClaimKind, ClaimState
 from schemas.status import Status, SubStatus
 from schemas.vocabulary import IncidentKind, IncidentState, Intent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from schemas import api
-from schemas.api import ClaimCreate, ClaimSearch, ClaimTransition
+from schemas.claims import ClaimCreate, ClaimSearch, ClaimTransition
 from tracking_service.api.access import authenticate
 from tracking_service.api.pagination import after_cursor
 from tracking_service.api.parsing import parse_query, path_uuid, read_body
@@ -19,7 +19,7 @@ from tracking_service.usecases.claims import claim_detail, list_claims, move_cla
 routes = web.RouteTableDef()
 
 
-@operation(routes, "post", "/v1/claims", "Open a claim", body=api.ClaimCreate, status=201)
+@operation(routes, "post", "/v1/claims", "Open a claim", body=ClaimCreate, status=201)
 async def create_claim(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     body = await read_body(request, ClaimCreate)
@@ -27,7 +27,7 @@ async def create_claim(request: web.Request) -> web.Response:
     return json_response(view, status=201, headers={"Location": f"/v1/claims/{view['id']}"})
 
 
-@operation(routes, "get", "/v1/claims", "Claims, newest first", query=api.ClaimSearch, response=api.Page)
+@operation(routes, "get", "/v1/claims", "Claims, newest first", query=ClaimSearch, response=api.Page)
 async def search_claims(request: web.Request) -> web.Response:
     principal = await authenticate(request)
     query = parse_query(request, ClaimSearch)
@@ -45,7 +45,7 @@ async def get_claim(request: web.Request) -> web.Response:
 
 
 @operation(
-    routes, "post", "/v1/claims/{claim_id}/transition", "Move a claim (illegal moves: 409)", body=api.ClaimTransition
+    routes, "post", "/v1/claims/{claim_id}/transition", "Move a claim (illegal moves: 409)", body=ClaimTransition
 )
 async def transition_claim(request: web.Request) -> web.Response:
     principal = await authenticate(request)

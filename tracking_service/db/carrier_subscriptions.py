@@ -3,7 +3,7 @@ LOCKED, store outcomes.
 
 A shipment of a carrier that pushes is registered with ``push_state = 'pending'`` and ``push_due_at = now``;
 one stopped by DELETE whose carrier can cancel is ``'cancelling'`` with ``push_due_at = now``
-(``db.shipments.stop_shipment``). Claiming pushes ``push_due_at`` one lease ahead, so a crashed replica's
+(``db.stopping.stop_shipment``). Claiming pushes ``push_due_at`` one lease ahead, so a crashed replica's
 claims come back by themselves and two replicas never ask the carrier about one shipment at once. Terminal
 shipments are never subscribed; their subscriptions are still cancelled.
 

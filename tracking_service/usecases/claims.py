@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from schemas.api import ClaimCreate
+from schemas.claims import ClaimCreate
 from tracking_service import notices
 from tracking_service.auth import Principal
 from tracking_service.claims import INCIDENT_KIND, can_move, claim_deadline, claim_view

@@ -16,6 +16,7 @@ from schemas.api import ShipmentCreate, ShipmentPatch
 from tracking_service import shipments
 from tracking_service.auth import Principal
 from tracking_service.db import shipments as sql
+from tracking_service.db import stopping
 from tracking_service.db import tenants as tenants_sql
 from tracking_service.estimates import estimate_shipment
 from tracking_service.pagination import ListQuery
@@ -125,7 +126,7 @@ async def _resume_stopped(
     """A number registered again after DELETE is tracked again (and subscribed again where the carrier
     pushes); the resumed rows by id."""
     stopped = [(row.tenant_id, row.id, new.subscribe) for row, new in stored if row.stopped_at is not None]
-    return {row.id: row for row in await sql.resume_shipments(conn, stopped, svc.clock.now())}
+    return {row.id: row for row in await stopping.resume_shipments(conn, stopped, svc.clock.now())}
 
 
 async def _prepare(svc: Services, principal: Principal, body: ShipmentCreate) -> sql.NewShipment:
@@ -165,7 +166,7 @@ async def stop_shipment(svc: Services, principal: Principal, shipment_id: uuid.U
     row = await find_shipment(svc, principal, shipment_id)
     cancelling = [code for code, adapter in svc.adapters.items() if isinstance(adapter, UnsubscribeAdapter)]
     async with svc.db.acquire() as conn:
-        await sql.stop_shipment(conn, row.tenant_id, row.id, svc.clock.now(), cancelling)
+        await stopping.stop_shipment(conn, row.tenant_id, row.id, svc.clock.now(), cancelling)
 
 
 async def refresh_shipment(svc: Services, principal: Principal, shipment_id: uuid.UUID) -> dict[str, Any]:
