@@ -36,13 +36,14 @@ def detect_intents(text: str) -> list[Intent]:
     paperwork next to a parcel question is listed last as ``unknown`` (an agent answers it by hand).
     ``[Intent.UNKNOWN]`` when no question is about a parcel."""
     parts = clauses(normalise(text))
-    parcel = [p for p in parts if not qu.PRODUCT.search(p)]
+    parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p)]
     off_topic = [Intent.UNKNOWN] if len(parcel) < len(parts) else []
     if not parcel:
         return [Intent.UNKNOWN]
     whole = rules(" ".join(parcel))
     if whole is None:
-        whole = Intent.UNKNOWN if off_topic else _second_opinion(" ".join(parcel))
+        remark = any(qu.REMARK.search(p) for p in parcel)
+        whole = Intent.UNKNOWN if off_topic or remark else _second_opinion(" ".join(parcel))
     if whole is Intent.UNKNOWN:
         return [Intent.UNKNOWN]
     found = _per_clause(parcel)
@@ -63,7 +64,7 @@ def detect_intents(text: str) -> list[Intent]:
 
 def _per_clause(parcel: list[str]) -> list[tuple[Intent, int]]:
     """(intent, topic number) of each clause a rule fits; a new topic starts at 另外/顺便/还有/also/btw."""
-    found: list[tuple[Intent, int]] = []
+    found: list[tuple[Intent, int, bool]] = []  # (intent, topic, a status said without a question or complaint)
     asked = False
     topic = 0
     for part in parcel:
@@ -73,9 +74,17 @@ def _per_clause(parcel: list[str]) -> list[tuple[Intent, int]]:
         question = bool(qu.QUESTION.search(part))
         # A delay remark after a question is context ("还能换地址吗 快递还没到"), not a second question.
         if intent is not None and not (intent in _STATUS and asked and not question):
-            found.append((intent, topic))
+            said = intent in _STATUS and not question and not qu.COMPLAINT.search(part)
+            found.append((intent, topic, said))
         asked = asked or question
-    return found
+    # A status the buyer only reports ("显示派送中了") is the context of a time or place question about it
+    # ("大概几点能到"), not a question of its own; a complaint ("三天没动了") stays one.
+    asked_status = {(intent, topic) for intent, topic, said in found if intent in _STATUS and not said}
+    return [
+        (intent, topic)
+        for intent, topic, said in found
+        if not (said and any(t == topic and i is not intent for i, t in asked_status))
+    ]
 
 
 def _unique(intents: list[Intent]) -> list[Intent]:

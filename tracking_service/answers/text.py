@@ -80,6 +80,8 @@ _REWRITES = tuple(
         (r"速递", "快递"),
         (r"(?<![忧])郁(?!闷)", "动"),
         (r"寄返", "寄回"),
+        (r"退返", "退回"),
+        (r"睇", "看"),
         (r"返(去|嚟|来)", r"回\1"),
         (r"智能柜", "快递柜"),
         (r"便利店", "超商"),
@@ -93,6 +95,38 @@ _REWRITES = tuple(
         (r"(?<=[到去成])全家", "超商"),
         (r"门市", "门店"),
         (r"宅配到府", "送货上门"),
+    )
+)
+
+# English chat shorthand and common misspellings, on lower-case text of any script.
+_EN_REWRITES = tuple(
+    (re.compile(rf"\b(?:{pattern})\b"), replacement)
+    for pattern, replacement in (
+        (r"tmrw|tmr|tmrrw|tmoro|2morrow|2moro|tomoro|tommorow|tommorrow|tomorow", "tomorrow"),
+        (r"tdy|2day|tday", "today"),
+        (r"pls|plz|plez|pleasee", "please"),
+        (r"u", "you"),
+        (r"ur", "your"),
+        (r"wen|whn", "when"),
+        (r"whr|wer|wheres", "where is"),
+        (r"wat|wht", "what"),
+        (r"whats", "what's"),
+        (r"hw", "how"),
+        (r"pkg|pkge|pakage|packge|pacakge|parcle|percel", "package"),
+        (r"deliverd|delievered|delivred|deliered", "delivered"),
+        (r"delivary|delievery|delivey|dilivery", "delivery"),
+        (r"recieve|recive|receieve", "receive"),
+        (r"recieved|recived|receieved", "received"),
+        (r"didnt|didn", "didn't"),
+        (r"dont", "don't"),
+        (r"hasnt", "hasn't"),
+        (r"havent|hvnt", "haven't"),
+        (r"isnt", "isn't"),
+        (r"cant", "can't"),
+        (r"wont", "won't"),
+        (r"b4", "before"),
+        (r"addr|adress|addres", "address"),
+        (r"trackin|trakking|traking", "tracking"),
     )
 )
 
@@ -116,6 +150,8 @@ def normalise(text: str) -> str:
     for pattern, replacement in _BEFORE_T2S:
         text = pattern.sub(replacement, text)
     out = str(_t2s().convert(text)).lower()
+    for pattern, replacement in _EN_REWRITES:
+        out = pattern.sub(replacement, out)
     if _CJK.search(out):
         for pattern, replacement in _REWRITES:
             out = pattern.sub(replacement, out)

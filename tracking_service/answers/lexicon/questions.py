@@ -60,6 +60,10 @@ PRODUCT = rx(
     r"掉色",
     r"缩水",
     r"保修",
+    r"说明书",
+    r"电子版",
+    r"(安装|使用)(教程|方法|视频)",
+    r"\b(manual|instructions)\b",
     r"发错(货|了|颜色|款|码)",
     r"发的不是",
     r"(和|跟)(图片|描述|直播间).{0,4}不一样",
@@ -133,6 +137,12 @@ PRESALE = rx(
     r"if i order",
     r"processing time",
     r"当天发",
+    r"(什么|哪)(时候|天)(才|开始|可以|能)(发|出|寄)",
+    r"预售",
+    r"(pay|paying) (extra|more) (for|to)",
+    r"\b(expedited|express|faster|next[- ]day) (shipping|delivery|option)",
+    r"\bpay .{0,12}for (express|faster|expedited)",
+    r"pre-?order",
     r"几点(前|之前)下单",
     r"下单.{0,6}(发|出)(货)?",
     r"express shipping",
@@ -169,6 +179,9 @@ PRESALE = rx(
     r"(send|ship) (orders? |it |them )?(to|outside)",
     r"when (are|will|do|would|can) you( guys)? (be )?(send|ship|dispatch|post|mail)",
 )
+
+# Postage: "买多少钱包邮" asks about shipping, not the goods' price.
+FEE = rx(r"包邮", r"运费", r"邮费", r"shipping (fee|cost|charge)", r"free (shipping|delivery)", r"\bpostage\b")
 
 # Signs the parcel has already shipped, which rule out the pre-sale intent.
 SHIPPED_HINT = rx(
@@ -278,6 +291,16 @@ WHERE = rx(
     r"^where('?s| is| are)?\b",
     # shipped, then nothing
     r"没(有)?下文",
+    r"没(有)?(后续|下一步|新的?(记录|信息|消息|进展))",
+    r"在路上",
+    r"到(我们|我这|这边|本地|你们那|[\u4e00-\u9fff]{1,3}(市|省|区|县|了))了?(吗|没|没有|未)$",
+    r"(什么|哪个|哪一?)(阶段|步|环节)",
+    r"(and )?then nothing",
+    r"what'?s going on",
+    r"(get|got|gotten|been|go) lost",
+    r"still (with|at) the (courier|carrier|post office|depot|warehouse)",
+    r"(reached|arrived at|at|in) (the |my )?(local )?"
+    r"(depot|hub|facility|sorting (centre|center)|post office|country|city)( yet)?",
     r"nothing (has |'s )?(moved|changed|updated|happened)",
     r"(tracking|it|status) (is )?(frozen|stuck)",
     r"到哪",
@@ -352,6 +375,29 @@ QUESTION = rx(
     r"(能|可以|可否|麻烦|帮(我|忙)|请)",
     r"^(where|when|how|what|why|which|can|could|will|would|is|are|do|does|did|any|eta|please)\b",
     r"\b(where|when|how long|eta)\b",
+)
+
+# A clause that only thanks, praises or says it came ("收到了", "谢谢老板 很喜欢", "got it thanks"): no question
+# about a parcel; when no rule fits the rest of the message, it is unknown rather than the classifier's guess.
+REMARK = rx(
+    r"^(已经|都)?收到(了|啦|咯|喽)?(东西|货)?$",
+    r"^(谢谢|多谢|感谢|谢了|辛苦了?)(你|您|你们|老板|亲|客服|了)*(啦|哈|呀|哦|啊)?$",
+    r"^(很|非常|超|好)?(喜欢|满意|好看|不错|好用)(啦|哈|呀|哦|啊)?$",
+    r"^(got it|received( it)?|it came|arrived fine)\b.{0,12}$",
+    r"^(thanks?|thank you|thx|ty|cheers|love it|great|perfect|awesome)\b.{0,20}$",
+)
+
+# A clause that complains of a delay or no movement rather than only reporting a status ("显示派送中了").
+COMPLAINT = rx(
+    r"(没|不|未)(动|更新|变|到|来|送|有)",
+    r"慢",
+    r"卡",
+    r"停",
+    r"还(在|是)",
+    r"一直",
+    r"怎么",
+    r"\b(stuck|late|delayed|slow|still|nothing|no (update|movement)|not (moved|moving|updated))\b",
+    r"(hasn'?t|has not|didn'?t|did not|haven'?t)",
 )
 
 # A clause that opens another topic: "另外我另一个包裹到哪了", "also did you get my return".

@@ -109,7 +109,7 @@ NOT_HAVE = rx(
     r"说没(有)?",
     r"(isn'?t|is not|not) here",
     r"did not receive",
-    r"(家里|家|这里|柜子里|门口|信箱)(也)?没(有)?(?!人)",
+    r"(家里|家|这里|柜子里|门口|信箱)(也)?没(?!有?人)(有)?",
     r"not in (my|the)",
     r"不在(他们|那|这|柜)",
     r"(件|包裹|快递|东西)不在",
@@ -128,6 +128,9 @@ SOMEONE_ELSE = rx(
     r"signed for (it )?.{0,24}(wasn'?t|not|never) me",
     r"(who|somebody|someone) (else )?signed",
     r"不是我(本人)?(取|拿|签|收)",
+    r"签收人.{0,12}(不认识|陌生|不是我|谁|没听过)",
+    r"(不认识|陌生)的?(人|名字)(签|代签|收)",
+    r"signed (for )?by .{0,20}(don'?t know|never heard|stranger|no idea)",
 )
 
 DAMAGED = rx(
@@ -223,12 +226,17 @@ RETURN = rx(
     r"退回的(商品|衣服|货|鞋)",
     r"我的退(货|款)",
     r"我?退的(货|东西|包裹|快递)",
+    r"(dropped|posted|mailed|shipped|returned) (it |them |the (package|parcel|item|box) )?(off )?"
+    r".{0,25}\b(for|to) you\b",
+    r"(have|did|has) you (guys )?(get|got|received?|gotten) (it|my|the) (back|return)",
 )
 
 # The carrier is sending it back though the buyer asked for no return: a where-is question (SPEC §7).
 UNASKED_RETURN = rx(
     r"(没|没有|不)(要|想|申请|打算)?(退货|退回)",
     r"被退回",
+    r"(没|没有|不)(说|讲)(过)?(要|想)?退(?!款)",
+    r"退回给?(寄件人|发件人|寄件方)",
     r"(didn'?t|did not|never) (ask|request|want) .{0,15}return",
     r"(returning|sent back|going back|being returned) to (the )?sender",
 )
