@@ -13,6 +13,9 @@ clause: then what is left is a remark ("收到了") and the message is ``unknown
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from tracking_service.answers import classifier
 from tracking_service.answers.context import Intent
 from tracking_service.answers.lexicon import questions as qu
@@ -35,18 +38,23 @@ def detect_intents(text: str) -> list[Intent]:
     """Every question the message asks, first asked first; a question about the goods, the price or the
     paperwork next to a parcel question is listed last as ``unknown`` (an agent answers it by hand).
     ``[Intent.UNKNOWN]`` when no question is about a parcel."""
-    parts = clauses(normalise(text))
-    parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p)]
+    typed, pasted = _typed_and_pasted(normalise(text))
+    parts = clauses(typed)
+    parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p) or tr.RETURN.search(p)]
     off_topic = [Intent.UNKNOWN] if len(parcel) < len(parts) else []
     if not parcel:
         return [Intent.UNKNOWN]
-    whole = rules(" ".join(parcel))
+    said = Context(
+        delivered=bool(tr.SHOWN_DELIVERED.search(pasted)),
+        shipped=bool(pasted or qu.SHIPPED_HINT.search(" ".join(parcel))),
+    )
+    whole = rules(" ".join(parcel), said)
     if whole is None:
         remark = any(qu.REMARK.search(p) for p in parcel)
         whole = Intent.UNKNOWN if off_topic or remark else _second_opinion(" ".join(parcel))
     if whole is Intent.UNKNOWN:
         return [Intent.UNKNOWN]
-    found = _per_clause(parcel)
+    found = _per_clause(parcel, said)
     if whole not in [intent for intent, _ in found]:
         found.insert(0, (whole, 0))  # a reading only the whole message gives (delivered … not received)
     # Within one topic, a not-received, damaged or return report covers the status questions after it
@@ -62,7 +70,32 @@ def detect_intents(text: str) -> list[Intent]:
     return _unique(kept) + off_topic
 
 
-def _per_clause(parcel: list[str]) -> list[tuple[Intent, int]]:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rest of the message says, for reading one clause of it."""
+
+    delivered: bool = False  # pasted tracking text shows it delivered
+    shipped: bool = False  # the message shows it shipped (pasted tracking, "已经到上海了", "发了好几天了")
+
+
+def _typed_and_pasted(normalised: str) -> tuple[str, str]:
+    """The buyer's own words, and what they pasted or quoted from a tracking page or SMS (lines like
+    "【物流详情】已签收", "Delivered, left at front door", or a quoted status). A message that is all pasted
+    is read as typed."""
+    lines = [line.strip() for line in normalised.split("\n") if line.strip()]
+    typed = [line for line in lines if not qu.PASTED.search(line)]
+    if not typed:
+        return normalised, ""
+    pasted = [line for line in lines if qu.PASTED.search(line)]
+    text = "\n".join(typed)
+    pasted.extend(m.group(1) for m in _QUOTED.finditer(text))
+    return _QUOTED.sub(" ", text), " ".join(pasted)
+
+
+_QUOTED = re.compile(r"[\"“「『]([^\"“”「」『』]{3,80})[\"”」』]")
+
+
+def _per_clause(parcel: list[str], said: Context) -> list[tuple[Intent, int]]:
     """(intent, topic number) of each clause a rule fits; a new topic starts at 另外/顺便/还有/also/btw."""
     found: list[tuple[Intent, int, bool]] = []  # (intent, topic, a status said without a question or complaint)
     asked = False
@@ -70,20 +103,20 @@ def _per_clause(parcel: list[str]) -> list[tuple[Intent, int]]:
     for part in parcel:
         if qu.NEW_TOPIC.search(part):
             topic += 1
-        intent = rules(part)
+        intent = rules(part, said)
         question = bool(qu.QUESTION.search(part))
         # A delay remark after a question is context ("还能换地址吗 快递还没到"), not a second question.
         if intent is not None and not (intent in _STATUS and asked and not question):
-            said = intent in _STATUS and not question and not qu.COMPLAINT.search(part)
-            found.append((intent, topic, said))
+            reported = intent in _STATUS and not question and not qu.COMPLAINT.search(part)
+            found.append((intent, topic, reported))
         asked = asked or question
     # A status the buyer only reports ("显示派送中了") is the context of a time or place question about it
     # ("大概几点能到"), not a question of its own; a complaint ("三天没动了") stays one.
-    asked_status = {(intent, topic) for intent, topic, said in found if intent in _STATUS and not said}
+    asked_status = {(intent, topic) for intent, topic, reported in found if intent in _STATUS and not reported}
     return [
         (intent, topic)
-        for intent, topic, said in found
-        if not (said and any(t == topic and i is not intent for i, t in asked_status))
+        for intent, topic, reported in found
+        if not (reported and any(t == topic and i is not intent for i, t in asked_status))
     ]
 
 
@@ -91,23 +124,26 @@ def _unique(intents: list[Intent]) -> list[Intent]:
     return list(dict.fromkeys(intents))
 
 
-def rules(t: str) -> Intent | None:
+def rules(t: str, said: Context = Context()) -> Intent | None:
     """SPEC §7's ordered rules on normalised text; None when none fits."""
     if qu.NOT_PARCEL.search(t) and not qu.PARCEL_WORD.search(t):
         return Intent.UNKNOWN
-    if (tr.SHOWN_DELIVERED.search(t) and tr.NOT_HAVE.search(t)) or tr.SOMEONE_ELSE.search(t):
+    shown = said.delivered or tr.SHOWN_DELIVERED.search(tr.CHANGE_TARGET.sub(" ", t))
+    if (shown and tr.NOT_HAVE.search(t)) or tr.SOMEONE_ELSE.search(t):
         return Intent.NOT_RECEIVED
     if tr.DAMAGED.search(t):
         return Intent.DAMAGED
     if tr.RETURN.search(t) and not tr.UNASKED_RETURN.search(t):
         return Intent.RETURN_STATUS
-    if tr.CHANGE.search(t):
+    asks_time = bool(qu.WHEN.search(t) or (qu.TIME_ASK.search(t) and qu.ARRIVAL.search(t)))
+    # "寄到超商还要多久" names a place in a time question; a change needs a change word then.
+    if tr.CHANGE.search(t) and (tr.CHANGE_VERB.search(t) or not asks_time):
         return Intent.CHANGE_ADDRESS
-    if qu.PRESALE.search(t) and not qu.SHIPPED_HINT.search(t):
+    if qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t)):
         return Intent.SHIPPING_TIME
     if qu.MISSED_PROMISE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
-    if qu.WHEN.search(t) or (qu.TIME_ASK.search(t) and qu.ARRIVAL.search(t)):
+    if asks_time:
         return Intent.WHEN_WILL_IT_ARRIVE
     if qu.WHERE.search(t):
         return Intent.WHERE_IS_MY_PARCEL

@@ -110,9 +110,9 @@ PRESALE = rx(
     r"包邮",
     r"运费",
     r"邮费",
-    r"(能|可以)?(寄|发|送)到(?![吗呢了吧啊嘛哪那这家])[\u4e00-\u9fff]{2}",
+    r"(能|可以)?(寄|发|送)到(?![吗呢了吧啊嘛哪那这家什我])[\u4e00-\u9fff]{2}",
     r"(多久|几天)(能|可以)?(寄|送)?到(?![吗呢了吧啊嘛])[\u4e00-\u9fff]{2}",
-    r"(到|去)(?!底).{1,6}(要)?(多久|几天)",
+    r"(到|去)(?!底)[^\s，,。？?！!]{1,6}(要)?(多久|(?<!好)几天)",
     r"偏远",
     r"when (will|do) you (ship|send|dispatch)",
     r"(not|n't) (been )?"
@@ -127,7 +127,7 @@ PRESALE = rx(
     r"how long to (ship|deliver)",
     r"(还|怎么)(还)?不发(货)?",
     r"没发(出)?(货)?(吗|呢)?$",
-    r"(今天|明天|现在).{0,4}(能|可以)发(吗|货)?",
+    r"(今天|明天|现在).{0,6}(能|可以)(给我?)?发(吗|货|走|出)?",
     r"发(货)?(顺丰|中通|圆通|韵达|申通|极兔|邮政|京东|ems|德邦)",
     r"(用|走)(顺丰|中通|圆通|韵达|申通|极兔|邮政|京东|ems|德邦)",
     r"(江浙沪|新疆|西藏|内蒙|青海|宁夏|甘肃|海南|云南|贵州|广西|东北|北京|上海|天津|重庆|广东|广州|深圳|香港|澳门|台湾|国外|海外)(地区)?.{0,4}(多久|几天|要几天)",
@@ -137,6 +137,13 @@ PRESALE = rx(
     r"if i order",
     r"processing time",
     r"当天发",
+    r"(什么|哪)(时候|天).{0,4}(发|出)货",
+    r"安排(发货|发出|寄出|出库)",
+    r"待发货",
+    r"(多久|几天|什么时候|哪天).{0,3}(会|能|可以)?(出库|寄出|发出|发货)",
+    r"(周末|周[六日天]|星期[六日天天]|节假日|假期|过年|春节|国庆)(也|还)?(能|可以|会)?(发|寄|出)",
+    r"\bgo(es)? out\b",
+    r"still (processing|'processing'|\"processing\"|pending|unfulfilled)",
     r"(什么|哪)(时候|天)(才|开始|可以|能)(发|出|寄)",
     r"预售",
     r"(pay|paying) (extra|more) (for|to)",
@@ -188,7 +195,11 @@ SHIPPED_HINT = rx(
     r"我的(快递|包裹|件)",
     r"单号",
     r"快递(员|小哥)",
-    r"已(经)?(发货|寄出|揽收|发出)(?!了?(吗|没|么|不|呀|啊))",
+    r"已(经)?(发货|寄出|揽收|发出|出库)(?!了?(吗|没|么|不|呀|啊))",
+    r"(?<![没未不])(发|寄)(出)?(来|去)?了(?!(吗|没|么|不|呀|啊))",
+    r"已(经)?(到|在)[\u4e00-\u9fff]{2,4}",
+    r"物流(显示|信息|记录|写)",
+    r"(发货|寄出|发出|出货|发了|寄了)(都)?(快|已经|有)?(一|两|三|几|好几|[0-9]+|半)(个)?(多)?(礼拜|星期|周|天|日|月)",
     r"(显示|物流|系统|虾皮|淘宝|网上).{0,4}(已)?(发货|寄出|发出|运送中|配送中)",
     r"\b(says|shows|marked|it'?s) (as )?(shipped|dispatched|sent)",
     r"my (parcel|package)",
@@ -237,6 +248,13 @@ WHEN = rx(
     r"([0-9]+|[一二三四五六七八九十]+)(号|日)(之前|以前|前)?(能|会|可以)?(到|送)",
     r"expect (it|my|the|delivery|delivered)",
     r"when should i",
+    r"赶(得)?(上|及)",
+    r"到.{0,8}(大概|要|得)+(多长时间|多久|几天)",
+    r"来得及",
+    r"几点(钟)?(会|能|可以)?(来|送|派|到)",
+    r"make it (in time|by|before)",
+    r"\bcan reach\b",
+    r"reach (by|before|on|today|tomorrow|in time)",
 )
 
 # A time question about the parcel coming: "啥时候能收到", "这周能到吗", "when will it be delivered".
@@ -255,6 +273,8 @@ TIME_ASK = rx(
     r"\bby (today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)",
     r"this week",
     r"\b(today|tomorrow|tonight)\b",
+    r"(上午|下午|晚上|中午|早上)",
+    r"estimate",
 )
 
 ARRIVAL = rx(
@@ -272,6 +292,8 @@ ARRIVAL = rx(
     r"\bcome\b",
     r"be here",
     r"reach (me|you|us|my)",
+    r"(会|能|要)来",
+    r"\blands?\b",
 )
 
 WHERE = rx(
@@ -292,6 +314,15 @@ WHERE = rx(
     # shipped, then nothing
     r"没(有)?下文",
     r"没(有)?(后续|下一步|新的?(记录|信息|消息|进展))",
+    r"(收|拿)不到",
+    r"(寄|送|到|走)到(什么|哪个)(地方|位置|地步)",
+    r"什么地方",
+    r"催(一下|一催|催|单|件|快递)?",
+    r"(配送|派送|物流|运输|投递|派件)异常",
+    r"是怎样",
+    r"什么情况",
+    r"((等|发|寄|走)(了)?|都)(快|已经|有)?(一|两|三|四|五|六|七|几|好几|好多|[0-9]+|半)(个)?(多)?(礼拜|星期|周|天|日|月)(了|多|啦)",
+    r"没(有)?了?(消息|信息|动静|音讯)",
     r"在路上",
     r"到(我们|我这|这边|本地|你们那|[\u4e00-\u9fff]{1,3}(市|省|区|县|了))了?(吗|没|没有|未)$",
     r"(什么|哪个|哪一?)(阶段|步|环节)",
@@ -382,9 +413,22 @@ QUESTION = rx(
 REMARK = rx(
     r"^(已经|都)?收到(了|啦|咯|喽)?(东西|货)?$",
     r"^(谢谢|多谢|感谢|谢了|辛苦了?)(你|您|你们|老板|亲|客服|了)*(啦|哈|呀|哦|啊)?$",
-    r"^(很|非常|超|好)?(喜欢|满意|好看|不错|好用)(啦|哈|呀|哦|啊)?$",
+    r"^(东西|质量|宝贝|货)?(很|非常|超|好|挺)?(喜欢|满意|好看|不错|好用)(的)?(啦|哈|呀|哦|啊)?$",
     r"^(got it|received( it)?|it came|arrived fine)\b.{0,12}$",
     r"^(thanks?|thank you|thx|ty|cheers|love it|great|perfect|awesome)\b.{0,20}$",
+)
+
+# A line pasted from a tracking page or an SMS rather than typed by the buyer: 【物流详情】, a timestamp, 运单号,
+# 签收人：, "Delivered, left at front door". It is context (it can show the parcel delivered) but asks nothing.
+PASTED = rx(
+    r"^【[^】]{0,12}】",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
+    r"\d{1,2}:\d{2}",
+    r"(运单号|快递单号|签收人|派件员|派送员|快件|包裹)[：:]",
+    r"^(已签收|已送达|已配达|已到达|派送中|运输中|已揽收|已发出|快件已)",
+    r"^(delivered|out for delivery|in transit|shipment (held|delivered|picked up)|arrived at|departed|"
+    r"label created|exception)\b.{0,60}$",
+    r"^\"[^\"]{3,80}\"",
 )
 
 # A clause that complains of a delay or no movement rather than only reporting a status ("显示派送中了").

@@ -68,6 +68,8 @@ NOT_HAVE = rx(
     r"没收着",
     r"未收到",
     r"说没有",
+    r"查无(此件|此单|记录)?",
+    r"(取件码|取货码|验证码).{0,4}(没|没有|都没)(发|收到|给)",
     r"(什么)?都没有",
     r"没有(我的)?(件|包裹|快递)",
     r"没(有)?去(拿|取)",
@@ -109,7 +111,7 @@ NOT_HAVE = rx(
     r"说没(有)?",
     r"(isn'?t|is not|not) here",
     r"did not receive",
-    r"(家里|家|这里|柜子里|门口|信箱)(也)?没(?!有?人)(有)?",
+    r"(家里|家|这里|柜子里|门口|信箱)(也)?没(有)?",
     r"not in (my|the)",
     r"不在(他们|那|这|柜)",
     r"(件|包裹|快递|东西)不在",
@@ -193,6 +195,8 @@ DAMAGED = rx(
     r"压得",
     r"稀巴烂",
     r"漏出",
+    r"断(了|掉|开)",
+    r"only (one|two|three|1|2|3) .{0,40}(paid for|ordered|bought)",
 )
 
 RETURN = rx(
@@ -229,6 +233,8 @@ RETURN = rx(
     r"(dropped|posted|mailed|shipped|returned) (it |them |the (package|parcel|item|box) )?(off )?"
     r".{0,25}\b(for|to) you\b",
     r"(have|did|has) you (guys )?(get|got|received?|gotten) (it|my|the) (back|return)",
+    r"\breturn (is |was |has been )?(shipped|sent|mailed|posted|dropped off)",
+    r"confirm (you )?(received|receipt|got)",
 )
 
 # The carrier is sending it back though the buyer asked for no return: a where-is question (SPEC §7).
@@ -239,6 +245,23 @@ UNASKED_RETURN = rx(
     r"退回给?(寄件人|发件人|寄件方)",
     r"(didn'?t|did not|never) (ask|request|want) .{0,15}return",
     r"(returning|sent back|going back|being returned) to (the )?sender",
+)
+
+# A place named as where the buyer wants it instead ("改去快递柜", "转到丰巢"): not a sign it was delivered there.
+CHANGE_TARGET = rx(
+    r"(改|换|转|放|送|寄)(去|到|成|为|在)?(菜鸟)?(驿站|快递柜|丰巢|柜子|门口|门卫|前台|物业|超商|门店|站点)",
+)
+
+# An explicit change request: a time question about "寄到超商" is not one.
+CHANGE_VERB = rx(
+    r"改",
+    r"换",
+    r"转",
+    r"拦",
+    r"别(寄|送|发)",
+    r"不要(寄|送|发)",
+    r"(能|可以)(不能)?(放|送到|寄到|送去)",
+    r"\b(change|switch|redirect|instead|update|correct|fix|intercept|hold|reroute)\b",
 )
 
 CHANGE = rx(
@@ -287,7 +310,12 @@ CHANGE = rx(
     r"(different|another|new) address",
     r"change where",
     r"改(个|一下|下)?(地址|电话|号码|收件人|收货人)",
-    r"(电话|号码|手机|地址|名字)(号码)?(留|填|写|打)错",
+    r"(电话|号码|手机|地址|名字|门牌|楼号).{0,6}(留|填|写|打|输)错",
+    r"(别|不要)(寄|送|发)(到)?(我这|这里|家里|这)",
+    r"(寄|送|发)(到|去|给)(我)?(儿子|女儿|老公|老婆|妈|爸|朋友|同事|父母|家人|亲戚)(那|家)",
+    r"地址我(发|给)(你|您)",
+    r"新(的)?(收货|收件)?地址",
+    r"来得及改",
     r"改送",
     r"改(到|去|成|为)(学校|公司|单位|家|老家|宿舍)",
     r"转(到|去|寄)(丰巢|驿站|快递柜|超商|门店|公司|学校|家)?",
@@ -302,7 +330,7 @@ CHANGE = rx(
     r"改(成|为)?送(到|去)?",
     r"送(到)?(我)?(的)?(公司|单位|学校|家里)",
     r"(能|可以)(不能)?放(到|在)?(菜鸟)?(驿站|快递柜|丰巢|门卫|前台|物业)",
-    r"held (at|for)",
+    r"held (at|for)(?! customs)",
     r"地址(写|填|选|弄|搞)错",
     r"(写|填|选|弄|搞)错(了)?地址",
     r"(补|加)(上|一下)?(门牌|楼号|房号|单元|地址)",
