@@ -96,6 +96,9 @@ class SecuritySettings(BaseModel):
     )
     retention_days: int = Field(default=90, ge=1, description="buyer PII of delivered/returned parcels is purged after")
     previous_pii_keys: list[SecretStr] = Field(default_factory=list, description="old TRACKING_PII_KEY values")
+    lookups_per_minute: int = Field(
+        default=10, ge=1, le=1000, description="GET /track tries (order id + phone last 4) a minute per client address"
+    )
 
 
 _HOST_SOURCE = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?/?")

@@ -3,11 +3,13 @@ client address, one answer for every wrong pair, an audit entry per attempt."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 
 from tests.buyer_page.helpers import BUYER, path_of, register, section
 from tests.conftest import LiveService
-from tracking_service.usecases.buyer_page import LOOKUPS_PER_MINUTE, look_up
+from tracking_service.usecases.buyer_page import look_up
 
 
 async def lookup(service: LiveService, **params: str) -> httpx.Response:
@@ -49,13 +51,24 @@ async def test_both_fields_are_required(service: LiveService) -> None:
 
 async def test_a_client_is_throttled_even_with_the_right_pair(service: LiveService, shop: httpx.AsyncClient) -> None:
     await register(shop, "SBX-IN_TRANSIT-1623", order_id="TB-1623", buyer=BUYER)
-    for n in range(LOOKUPS_PER_MINUTE):
+    assert service.services.settings.security.lookups_per_minute == 10  # the default
+    for n in range(10):
         assert (await lookup(service, order_id=f"TB-{n}", phone_last4="1111")).status_code == 404
     throttled = await lookup(service, order_id="TB-1623", phone_last4="5678")
     assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "60"
     assert section(throttled.text, "reason") == "查询太频繁了，请稍等一分钟再试。"
     other = await look_up(service.services, "TB-1623", "5678", "198.51.100.7")  # another address is not held back
     assert other.path is not None and not other.throttled
+
+
+async def test_the_limit_is_a_setting(service: LiveService, shop: httpx.AsyncClient) -> None:
+    await register(shop, "SBX-IN_TRANSIT-1625", order_id="TB-1625", buyer=BUYER)
+    settings = service.services.settings
+    strict = settings.model_copy(update={"security": settings.security.model_copy(update={"lookups_per_minute": 2})})
+    svc = dataclasses.replace(service.services, settings=strict)
+    found = [await look_up(svc, "TB-1625", "5678", "198.51.100.8") for _ in range(3)]
+    assert [f.throttled for f in found] == [False, False, True]
+    assert found[0].path is not None
 
 
 async def test_every_attempt_is_audited_without_the_phone(service: LiveService, shop: httpx.AsyncClient) -> None:

@@ -94,9 +94,6 @@ async def parcel_facts(svc: Services, parcel: Parcel) -> ParcelFacts:
     return ParcelFacts(ctx, events, zone)
 
 
-LOOKUPS_PER_MINUTE = 10
-
-
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """What ``GET /track`` found: the parcel's page path, nothing (any wrong pair), or a throttled client."""
@@ -111,12 +108,12 @@ def _client_key(svc: Services, client: str) -> bytes:
 
 
 async def look_up(svc: Services, order_id: str, phone_last4: str, client: str) -> Lookup:
-    """A parcel by order id + the phone's last 4 digits, at most ``LOOKUPS_PER_MINUTE`` a minute per client
+    """A parcel by order id + the phone's last 4 digits, at most ``security.lookups_per_minute`` a minute per client
     address (across replicas), every attempt audited; a wrong order, a wrong phone and an unknown pair are
     one answer, so the lookup tells nothing about which orders exist."""
     now = svc.clock.now()
     attempts = await sql.count_attempt(svc.db, _client_key(svc, client), now.replace(second=0, microsecond=0))
-    if attempts > LOOKUPS_PER_MINUTE:
+    if attempts > svc.settings.security.lookups_per_minute:
         svc.audit.record(AuditEntry("", None, "GET /track", "track", None, 429, now))
         return Lookup(None, throttled=True)
     shipment = await sql.find_for_lookup(svc.db, order_id, svc.vault.phone_last4_hash(phone_last4))
