@@ -4,7 +4,9 @@
 on, so figures on it say only that the detector still fits its own training data. Accuracy is measured on
 ``tests/answers/data/held_out.jsonl``: buyer messages (zh-Hans, zh-Hant from Taiwan and Hong Kong, English)
 written blind from the labelled set's intent definitions, committed before the detector was run on them, and
-never to be trained or tuned on (``test_the_held_out_set_shares_no_message_with_the_training_data``).
+never trained on (``test_the_held_out_set_shares_no_message_with_the_training_data``). Its misses have been read
+and the rules tuned on them (issue 15, third session), so it is a regression check now; the blind figures are
+the sealed rounds' in ``test_rounds``.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def test_rule_order_edge_cases(text: str, intent: Intent) -> None:
     ("text", "intent"),
     [
         ("东西有点问题，外箱扁了", Intent.DAMAGED),
-        ("my stuff isn't here yet", Intent.WHERE_IS_MY_PARCEL),
+        ("my order never turned up here", Intent.WHERE_IS_MY_PARCEL),
     ],
 )
 def test_messages_no_rule_fits_get_the_classifiers_sure_guess(text: str, intent: Intent) -> None:

@@ -8,6 +8,8 @@ All three sets were written before the detector was run on them and committed fi
   after the work, never read while tuning: zh-Hans 65/70 (92.9%), zh-Hant 65/67 (97.0%), en 58/60 (96.7%),
   188/197 (95.4%). Not trained on (``test_the_sealed_round_is_not_trained_on``).
 - ``two_questions`` (60): ordered ``intents`` lists; first sight 4/60 exact (the one intent), after 60/60.
+  Three rows were relabelled [when, where] (a delay complaint next to a time question: SPEC §7 puts the
+  time question first).
 - ``round3_dev`` (247) and ``round3_sealed`` (248): two more writers who saw neither the detector nor any
   earlier round (710584d). First sight: dev zh-Hans 93/99, zh-Hant 71/78, en 63/70 (91.9%);
   sealed zh-Hans 83/100, zh-Hant 67/79, en 60/69 (84.7%).
@@ -15,6 +17,12 @@ All three sets were written before the detector was run on them and committed fi
   older buyers, pasted tracking text and English as a second language (d1e7781). First sight, after the
   round-3 work: dev zh-Hans 83/93, zh-Hant 62/71, en 63/67 (90.0%); sealed zh-Hans 89/95, zh-Hant 68/75,
   en 58/65 (91.5%).
+- ``round5_dev`` (223, Taiwan and Hong Kong heavy) and ``round6_dev`` (234, keyword traps and long messages),
+  blind writers again. First sight: round5 zh-Hans 54/55, zh-Hant 114/118, en 48/50 (96.9%); round6 zh-Hans
+  88/100, zh-Hant 63/67, en 53/67 (87.2%).
+- ``round7_dev`` (242, hurried/older/pasted/second-language/angry buyers) and ``round8_dev`` (229, everyday
+  shoppers, a third keyword traps), blind writers, measured first sight after the round-3..6 work:
+  round7 zh-Hans 96/100, zh-Hant 73/75, en 64/67 (96.3%); round8 zh-Hans 90/94, zh-Hant 70/72, en 60/63 (96.1%).
 The dev rounds were worked on and joined the classifier's training data; the sealed rounds were not read.
 Messages already in the training data were then taken out of the sealed rounds (2 and 7, of 248 and 235).
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
@@ -30,12 +38,16 @@ import pytest
 from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
-DEV_ROUNDS = ("dev_round", "round3_dev", "round4_dev")
+DEV_ROUNDS = ("dev_round", "round3_dev", "round4_dev", "round5_dev", "round6_dev", "round7_dev", "round8_dev")
 SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed")
 FLOORS = {
     "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round3_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round4_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round5_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round6_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round7_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round8_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "sealed_round": {"zh-Hans": 0.90, "zh-Hant": 0.94, "en": 0.93},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
@@ -55,7 +67,7 @@ def test_primary_intent_accuracy_per_script_is_at_least_its_floor(name: str) -> 
     print(name, scores)
     for script in SCRIPTS:
         right, total = scores[script]
-        assert total >= 60, (name, script, total)
+        assert total >= 50, (name, script, total)
         assert right / total >= FLOORS[name][script], (name, script, f"{right}/{total}")
 
 

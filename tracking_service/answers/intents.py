@@ -40,17 +40,19 @@ def detect_intents(text: str) -> list[Intent]:
     ``[Intent.UNKNOWN]`` when no question is about a parcel."""
     typed, pasted = _typed_and_pasted(normalise(text))
     parts = clauses(typed)
-    parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p) or tr.RETURN.search(p)]
-    off_topic = [Intent.UNKNOWN] if len(parcel) < len(parts) else []
+    about_parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p) or tr.SEND_BACK.search(p)]
+    off_topic = [Intent.UNKNOWN] if len(about_parcel) < len(parts) else []
+    parcel = [p for p in about_parcel if not qu.REMARK.search(p)]  # "谢谢", "收到了", "物流挺快的"
     if not parcel:
         return [Intent.UNKNOWN]
     said = Context(
         delivered=bool(tr.SHOWN_DELIVERED.search(pasted)),
         shipped=bool(pasted or qu.SHIPPED_HINT.search(" ".join(parcel))),
+        presale=bool(qu.BEFORE_ORDER.search(" ".join(parcel))),
     )
     whole = rules(" ".join(parcel), said)
     if whole is None:
-        remark = any(qu.REMARK.search(p) for p in parcel)
+        remark = len(parcel) < len(about_parcel)
         whole = Intent.UNKNOWN if off_topic or remark else _second_opinion(" ".join(parcel))
     if whole is Intent.UNKNOWN:
         return [Intent.UNKNOWN]
@@ -76,6 +78,7 @@ class Context:
 
     delivered: bool = False  # pasted tracking text shows it delivered
     shipped: bool = False  # the message shows it shipped (pasted tracking, "已经到上海了", "发了好几天了")
+    presale: bool = False  # asked before ordering ("如果我现在下单")
 
 
 def _typed_and_pasted(normalised: str) -> tuple[str, str]:
@@ -97,7 +100,7 @@ _QUOTED = re.compile(r"[\"“「『]([^\"“”「」『』]{3,80})[\"”」』]
 
 def _per_clause(parcel: list[str], said: Context) -> list[tuple[Intent, int]]:
     """(intent, topic number) of each clause a rule fits; a new topic starts at 另外/顺便/还有/also/btw."""
-    found: list[tuple[Intent, int, bool]] = []  # (intent, topic, a status said without a question or complaint)
+    found: list[tuple[Intent, int, bool, str]] = []  # (intent, topic, is context, clause)
     asked = False
     topic = 0
     for part in parcel:
@@ -107,17 +110,43 @@ def _per_clause(parcel: list[str], said: Context) -> list[tuple[Intent, int]]:
         question = bool(qu.QUESTION.search(part))
         # A delay remark after a question is context ("还能换地址吗 快递还没到"), not a second question.
         if intent is not None and not (intent in _STATUS and asked and not question):
-            reported = intent in _STATUS and not question and not qu.COMPLAINT.search(part)
-            found.append((intent, topic, reported))
+            found.append((intent, topic, _is_context(intent, part, question), part))
         asked = asked or question
-    # A status the buyer only reports ("显示派送中了") is the context of a time or place question about it
-    # ("大概几点能到"), not a question of its own; a complaint ("三天没动了") stays one.
-    asked_status = {(intent, topic) for intent, topic, reported in found if intent in _STATUS and not reported}
-    return [
-        (intent, topic)
-        for intent, topic, reported in found
-        if not (reported and any(t == topic and i is not intent for i, t in asked_status))
+    # Context is not a question of its own when the topic asks something else: a status the buyer only
+    # reports ("显示派送中了 大概几点能到", "物流写已签收 是谁签的") or a condition ("还没发货的话 可以改寄吗").
+    asking = {(intent, topic) for intent, topic, context, _ in found if not context}
+    kept = [
+        (intent, topic, part)
+        for intent, topic, context, part in found
+        if not (context and any(t == topic and i is not intent for i, t in asking))
     ]
+    return _time_before_complaint(kept)
+
+
+def _time_before_complaint(found: list[tuple[Intent, int, str]]) -> list[tuple[Intent, int]]:
+    """SPEC §7 puts a time question before a delay complaint: "收不到啊 到底啥时候能到" is first a
+    when-question; a question about the place ("现在在哪 大概什么时候能到") keeps the order it was asked in."""
+    out = [(intent, topic) for intent, topic, _ in found]
+    for i, (intent, topic, _) in enumerate(found):
+        if intent is not Intent.WHEN_WILL_IT_ARRIVE:
+            continue
+        complaint = next(
+            (
+                j
+                for j, (other, t, part) in enumerate(found[:i])
+                if other is Intent.WHERE_IS_MY_PARCEL and t == topic and not qu.LOCATION_ASK.search(part)
+            ),
+            None,
+        )
+        if complaint is not None:
+            out.insert(complaint, out.pop(i))
+    return out
+
+
+def _is_context(intent: Intent, clause: str, question: bool) -> bool:
+    if intent is Intent.SHIPPING_TIME:
+        return bool(qu.IF_NOT_SHIPPED.search(clause))
+    return intent in _STATUS and not question and not qu.COMPLAINT.search(clause)
 
 
 def _unique(intents: list[Intent]) -> list[Intent]:
@@ -139,7 +168,7 @@ def rules(t: str, said: Context = Context()) -> Intent | None:
     # "寄到超商还要多久" names a place in a time question; a change needs a change word then.
     if tr.CHANGE.search(t) and (tr.CHANGE_VERB.search(t) or not asks_time):
         return Intent.CHANGE_ADDRESS
-    if qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t)):
+    if said.presale or (qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t))):
         return Intent.SHIPPING_TIME
     if qu.MISSED_PROMISE.search(t):
         return Intent.WHERE_IS_MY_PARCEL

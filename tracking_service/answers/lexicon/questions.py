@@ -61,6 +61,9 @@ PRODUCT = rx(
     r"缩水",
     r"保修",
     r"说明书",
+    r"小样",
+    r"赠品",
+    r"试用装",
     r"电子版",
     r"(安装|使用)(教程|方法|视频)",
     r"\b(manual|instructions)\b",
@@ -75,6 +78,12 @@ PRODUCT = rx(
     r"\bsize\b",
     r"colou?r",
     r"gift wrap",
+    r"refund the difference",
+    r"price (drop|match|protection|adjust)",
+    r"差价",
+    r"保价",
+    r"sent (me )?(a |the )?\w+ instead of",
+    r"\b(small|medium|large|xl|xs|xxl)\b",
     r"wrong (item|size|colou?r|product)",
     r"\bsell\b",
     r"loyalty points",
@@ -137,6 +146,9 @@ PRESALE = rx(
     r"if i order",
     r"processing time",
     r"当天发",
+    r"(hasn'?t|has not|not|never) (yet )?left (your|the) (warehouse|shop|store)",
+    r"still (in|at) your (warehouse|shop|store)",
+    r"还在你们(仓库|店里|那)",
     r"(什么|哪)(时候|天).{0,4}(发|出)货",
     r"安排(发货|发出|寄出|出库)",
     r"待发货",
@@ -174,7 +186,7 @@ PRESALE = rx(
     r"发货地",
     r"(今天|明天|现在)(就)?(给我)?发(了|吗|货)?",
     r"已(经)?发货了(吗|没|么|不)",
-    r"(有|能|可以)(寄|发|送)(到)?[\u4e00-\u9fff]{2,4}(吗|不|么|嘛|没)",
+    r"(有|能|可以)(寄|发|送)(到)?(?!过来|过去|上门|来)[\u4e00-\u9fff]{2,4}(吗|不|么|嘛|没)",
     r"(地址|地区)?(能|可以)(寄|发|送)(不|吗|么|嘛)",
     r"(寄|发)不(寄|发)",
     r"(用|走|发|寄|送)(宅配|黑猫|邮局|新竹物流|嘉里|超商取货|店到店|顺丰|中通|圆通|韵达|申通|极兔|邮政|京东|ems|德邦)",
@@ -199,9 +211,15 @@ SHIPPED_HINT = rx(
     r"(?<![没未不])(发|寄)(出)?(来|去)?了(?!(吗|没|么|不|呀|啊))",
     r"已(经)?(到|在)[\u4e00-\u9fff]{2,4}",
     r"物流(显示|信息|记录|写)",
+    r"显示(已)?(到|在)(了)?[\u4e00-\u9fff]{2,4}",
+    r"(物流|快递|包裹|件)(已经|已)?(到|在)(了)?[\u4e00-\u9fff]{2,4}",
+    r"(停|卡)(在|住)",
+    r"一直(停|卡|在|没)",
     r"(发货|寄出|发出|出货|发了|寄了)(都)?(快|已经|有)?(一|两|三|几|好几|[0-9]+|半)(个)?(多)?(礼拜|星期|周|天|日|月)",
     r"(显示|物流|系统|虾皮|淘宝|网上).{0,4}(已)?(发货|寄出|发出|运送中|配送中)",
     r"\b(says|shows|marked|it'?s) (as )?(shipped|dispatched|sent)",
+    r"\b(order|it|parcel|package|item) (has |was )?(already )?(been )?(shipped|dispatched|sent out)\b(?! yet)",
+    r"\balready (shipped|dispatched|sent)",
     r"my (parcel|package)",
     r"(这么|太|好)慢",
     r"到哪",
@@ -222,7 +240,7 @@ WHEN = rx(
     r"几(号|点|天)(能|会|可以)?(送)?到",
     r"哪天(能)?到",
     r"多久(能|才)?到",
-    r"还要(多久|几天)",
+    r"还要(多久|几天|多少天|多长时间)",
     r"(今天|明天|后天)(能|会)?(到|送)",
     r"预计",
     r"大概.*到",
@@ -260,10 +278,11 @@ WHEN = rx(
 # A time question about the parcel coming: "啥时候能收到", "这周能到吗", "when will it be delivered".
 TIME_ASK = rx(
     r"(什么|啥)时(候|间)",
-    r"几(时|号|点|天)",
+    r"(?<![好十])几(时|号|点|天)(?!了)",
     r"哪天",
     r"多久",
     r"多长时间",
+    r"多少天",
     r"(今天|明天|后天|今晚|这周|本周|周末|下周|月底|年前|节前)",
     r"(之|以)?前(能|会)",
     r"\bwhen\b",
@@ -294,6 +313,8 @@ ARRIVAL = rx(
     r"reach (me|you|us|my)",
     r"(会|能|要)来",
     r"\blands?\b",
+    r"\bcoming\b",
+    r"\b(show|turn)s? up\b",
 )
 
 WHERE = rx(
@@ -315,6 +336,23 @@ WHERE = rx(
     r"没(有)?下文",
     r"没(有)?(后续|下一步|新的?(记录|信息|消息|进展))",
     r"(收|拿)不到",
+    r"在谁(手上|手里|那)",
+    r"(isn'?t|is not|not) here yet",
+    r"(still )?waiting (for|on) (my|the|this)",
+    r"去(了)?哪",
+    r"(集|转)运(仓)?",
+    r"forward(ing|er)",
+    r"where (it|my \w+|the \w+) (is|are|went|has gone)\b",
+    r"一直(是|都是|显示|停|卡)",
+    r"找不到(这个|我的|我们的)?(件|包裹|快递|单)",
+    r"(那边|快递公司|快递员|客服)(说)?(找不到|查不到)",
+    r"\bsince (the )?\d",
+    r"\bthat'?s it\b",
+    r"\b(shows|says|showing) (it )?(at|in) the\b",
+    r"停(了|住)(好久|很久|几天|好几天|.{0,3}天)",
+    r"跟进",
+    r"\bno news\b",
+    r"until now",
     r"(寄|送|到|走)到(什么|哪个)(地方|位置|地步)",
     r"什么地方",
     r"催(一下|一催|催|单|件|快递)?",
@@ -413,8 +451,11 @@ QUESTION = rx(
 REMARK = rx(
     r"^(已经|都)?收到(了|啦|咯|喽)?(东西|货)?$",
     r"^(谢谢|多谢|感谢|谢了|辛苦了?)(你|您|你们|老板|亲|客服|了)*(啦|哈|呀|哦|啊)?$",
-    r"^(东西|质量|宝贝|货)?(很|非常|超|好|挺)?(喜欢|满意|好看|不错|好用)(的)?(啦|哈|呀|哦|啊)?$",
-    r"^(got it|received( it)?|it came|arrived fine)\b.{0,12}$",
+    r"^(东西|质量|宝贝|货)?(也)?(很|非常|超|好|挺)?(喜欢|满意|好看|不错|好用|好)(的)?(啦|哈|呀|哦|啊)?$",
+    r"^(物流|快递|发货|速度|送货)(也)?(很|挺|超|非常|蛮|好|真)?(快|给力|不错|迅速)(的)?(啦|哈|呀|哦|啊)?$",
+    r"^(delivery|shipping) was (quick|fast|great|super fast)\b.{0,12}$",
+    r"^(got it|received( it)?|it (came|arrived)( fine| today| safely| ok)?|arrived (fine|safely|ok))"
+    r"( thanks?| thank you| ty)?!*$",
     r"^(thanks?|thank you|thx|ty|cheers|love it|great|perfect|awesome)\b.{0,20}$",
 )
 
@@ -429,6 +470,33 @@ PASTED = rx(
     r"^(delivered|out for delivery|in transit|shipment (held|delivered|picked up)|arrived at|departed|"
     r"label created|exception)\b.{0,60}$",
     r"^\"[^\"]{3,80}\"",
+)
+
+# Asked before ordering ("如果我现在下单 周五之前能到北京吗", "if i order today"): every clause is presale.
+BEFORE_ORDER = rx(
+    r"(如果|要是|假如).{0,4}(下单|拍下|拍|买|订)",
+    r"(现在|今天|今晚|明天)(下单|拍下|订)",
+    r"\bif i (order|buy|purchase|place)",
+    r"\bbefore (i )?(order|buying|purchasing)",
+)
+
+# "还没发货的话", "if it hasn't shipped", "not shipped yet right?": the condition of another request.
+IF_NOT_SHIPPED = rx(
+    r"没(有)?(发货|发出|寄出)(的话|吧|对吧|是吧)$",
+    r"^(如果|要是|假如).{0,6}(没|未)(有)?(发|寄|出)",
+    r"^if (it|you|the order)\b.{0,30}(not|n't)",
+    r"not (been )?(shipped|sent|dispatched|sent out) yet( right| correct)?$",
+)
+
+# A question about where the parcel is or how far it got, rather than a complaint that it is slow.
+LOCATION_ASK = rx(
+    r"哪",
+    r"什么(地方|位置|阶段|状态|情况)",
+    r"进度",
+    r"\bwhere\b",
+    r"\bstatus\b",
+    r"what stage",
+    r"how far",
 )
 
 # A clause that complains of a delay or no movement rather than only reporting a status ("显示派送中了").

@@ -38,6 +38,7 @@ SHOWN_DELIVERED = rx(
     r"dropped off",
     r"(shows?|showing|says?) (as |it was |it'?s )?(delivered|arrived|left)",
     r"picked up",
+    r"\bcollected\b",
     r"放(了)?(门口|门卫|前台|驿站|快递柜|丰巢|柜|物业|邻居|超商|家门)",
     r"取(货|件)成功",
     r"被(人)?取(走)?",
@@ -64,11 +65,12 @@ NOT_HAVE = rx(
     r"(?<![改换])(送|投|放|发|寄)错(了)?(地址|地方|门|楼|人|家)?",
     r"(wrong|not my) (address|house|door|building|flat|apartment)",
     r"is empty|was empty",
-    r"没(有)?(收|拿|取|见|看)到",
+    r"没(有)?(收|拿|取|见|看)到(?!(到店|取件|取货|的)?(简讯|短信|通知|消息))",
     r"没收着",
     r"未收到",
     r"说没有",
     r"查无(此件|此单|记录)?",
+    r"不是我(家|的|们)(的)?(门|楼|房|家|地址|小区)",
     r"(取件码|取货码|验证码).{0,4}(没|没有|都没)(发|收到|给)",
     r"(什么)?都没有",
     r"没有(我的)?(件|包裹|快递)",
@@ -133,6 +135,8 @@ SOMEONE_ELSE = rx(
     r"签收人.{0,12}(不认识|陌生|不是我|谁|没听过)",
     r"(不认识|陌生)的?(人|名字)(签|代签|收)",
     r"signed (for )?by .{0,20}(don'?t know|never heard|stranger|no idea)",
+    r"(nobody|no one) (called|named|by that name)",
+    r"don'?t know (who|anyone|any)",
 )
 
 DAMAGED = rx(
@@ -142,7 +146,7 @@ DAMAGED = rx(
     r"压(扁|坏|烂)",
     r"变形",
     r"漏(了|液|水)",
-    r"(湿|泡水|淋湿|进水)",
+    r"((?<!除)湿|泡水|淋湿|进水)",
     r"洒(了)?",
     r"被拆(过)?",
     r"拆过",
@@ -175,6 +179,9 @@ DAMAGED = rx(
     r"烂(了|掉)",
     r"\bhole\b",
     r"scratch",
+    r"\bcracks?\b",
+    r"\bchipped\b",
+    r"\bripped\b",
     r"shattered",
     r"\bbent\b",
     r"melted",
@@ -196,6 +203,10 @@ DAMAGED = rx(
     r"稀巴烂",
     r"漏出",
     r"断(了|掉|开)",
+    r"少(发|寄|给|送)了?(一|两|几)?(件|个|样|份)?",
+    r"只(收|拿)到(了)?(一|两|三|四|[0-9]+)(件|个|样|份|盒|瓶)",
+    r"口子",
+    r"(磕|碰)(坏|破|了|的|到|掉)",
     r"only (one|two|three|1|2|3) .{0,40}(paid for|ordered|bought)",
 )
 
@@ -207,6 +218,9 @@ RETURN = rx(
     r"换货",
     r"退款",
     r"退的(包裹|快递|件)",
+    r"退的那(个|件|单|双|条)",
+    r"(退|换).{0,12}寄(到|去)哪",
+    r"换(大|小)(一)?(号|码)",
     r"寄(回|还)?给你们",
     r"寄(回|还)给",
     r"退(回|货)的?单号",
@@ -234,7 +248,28 @@ RETURN = rx(
     r".{0,25}\b(for|to) you\b",
     r"(have|did|has) you (guys )?(get|got|received?|gotten) (it|my|the) (back|return)",
     r"\breturn (is |was |has been )?(shipped|sent|mailed|posted|dropped off)",
+    r"寄过去的(件|东西|包裹|快递)",
+    r"(钱|款)(一直)?(还)?没退",
+    r"(你们|商家|仓库)(还)?没(有)?收到",
+    r"(get|got|receive) my money",
+    r"money back",
+    r"after you (receive|get) it",
+    r"dropped it (off )?at the post office",
+    r"\b(i'?m|i am) returning\b",
+    r"\breturning (it|the|this|them)\b",
     r"confirm (you )?(received|receipt|got)",
+)
+
+# Sending goods back: a clause about sizes or colours that says so ("换尺码寄回去了") is about the return.
+SEND_BACK = rx(
+    r"寄回",
+    r"退回",
+    r"退货",
+    r"换货",
+    r"\bexchange",
+    r"换(大|小)(一)?(号|码)",
+    r"\b(send|sent|ship|shipped|mail|mailed|post|posted) (it |them )?back\b",
+    r"\breturn(ing|ed)?\b",
 )
 
 # The carrier is sending it back though the buyer asked for no return: a where-is question (SPEC §7).
@@ -242,14 +277,16 @@ UNASKED_RETURN = rx(
     r"(没|没有|不)(要|想|申请|打算)?(退货|退回)",
     r"被退回",
     r"(没|没有|不)(说|讲)(过)?(要|想)?退(?!款)",
+    r"(没|没有|不)(叫|让|要求|申请)(他|你们|他们)?退",
     r"退回给?(寄件人|发件人|寄件方)",
     r"(didn'?t|did not|never) (ask|request|want) .{0,15}return",
-    r"(returning|sent back|going back|being returned) to (the )?sender",
+    r"(returning|sending|sent|going|being returned|returned)( it| them)? (back )?to (the )?sender",
+    r"(never|didn'?t|did not) (ask|asked|request|requested) for (that|this|it|a return)",
 )
 
 # A place named as where the buyer wants it instead ("改去快递柜", "转到丰巢"): not a sign it was delivered there.
 CHANGE_TARGET = rx(
-    r"(改|换|转|放|送|寄)(去|到|成|为|在)?(菜鸟)?(驿站|快递柜|丰巢|柜子|门口|门卫|前台|物业|超商|门店|站点)",
+    r"(改|换|转|放|送|寄)(去|到|成|为|在)?(楼下|小区|附近)?(的)?(菜鸟)?(驿站|快递柜|丰巢|柜子|门口|门卫|前台|物业|超商|门店|站点)(?!了)",
 )
 
 # An explicit change request: a time question about "寄到超商" is not one.
@@ -261,7 +298,7 @@ CHANGE_VERB = rx(
     r"别(寄|送|发)",
     r"不要(寄|送|发)",
     r"(能|可以)(不能)?(放|送到|寄到|送去)",
-    r"\b(change|switch|redirect|instead|update|correct|fix|intercept|hold|reroute)\b",
+    r"\b(change|switch|redirect|instead|update|correct|fix|intercept|hold|reroute)",
 )
 
 CHANGE = rx(
@@ -278,7 +315,15 @@ CHANGE = rx(
     r"pick ?up point",
     r"(hold|keep) (it|the parcel|the package) (at|for)",
     r"\binstead\b",
-    r"(能|可以)(不能)?.{0,2}放(到|在)?(菜鸟)?(驿站|快递柜|丰巢|门卫|前台|物业|超商)",
+    r"(能|可以)(不能)?.{0,6}放(到|在)?(楼下|小区|附近)?(的)?(菜鸟)?(驿站|快递柜|丰巢|门卫|前台|物业|超商)",
+    r"(neighbou?r|concierge|front desk|reception|security|guard|building manager) "
+    r"(take|hold|keep|accept|receive|sign for|collect)",
+    r"leave it with",
+    r"(can|could) (my|the) (neighbou?r|wife|husband|son|daughter|friend|colleague|mum|mom|dad) "
+    r"(take|receive|sign|collect)",
+    r"(keep|hold) it (till|until|for me)",
+    r"(ups|fedex|dhl|usps) (store|access point|location)",
+    r"(make it|should be|it'?s) (apt|apartment|unit|flat|suite|room|#)\s?\w+",
     r"(送|寄|发)(到)?(我|我的)?(公司|单位|学校|宿舍|家里)",
     r"\bgo to (a|the|my) (locker|pick ?up point|office|work|station|store)",
     r"(改|换|修改|更改|变更)(一下)?(收货|收件|配送|送货)?(地址|电话|手机|号码|收件人|人)",
@@ -316,6 +361,15 @@ CHANGE = rx(
     r"地址我(发|给)(你|您)",
     r"新(的)?(收货|收件)?地址",
     r"来得及改",
+    r"(别|不要)(寄|送|发)(到)?[\u4e00-\u9fff]{1,4}(了|啦)",
+    r"(代办点|代收点|自提点|取件点|服务站|服务点).{0,4}(取|拿)",
+    r"(寄|送)到新(的)?(那个)?(地址|家|小区|房子|公司)",
+    r"搬(家|走)了",
+    r"\bmoved\b.{0,20}(new|address)",
+    r"(need|want) it (to go|sent|delivered|shipped) to",
+    r"go to my (parents'?|mum'?s|mom'?s|friend'?s|work|office|new)",
+    r"typo in (the |my )?(zip|address|postcode|phone|name|street)",
+    r"\b(zip|postcode|postal code)\b.{0,20}\bnot\b",
     r"改送",
     r"改(到|去|成|为)(学校|公司|单位|家|老家|宿舍)",
     r"转(到|去|寄)(丰巢|驿站|快递柜|超商|门店|公司|学校|家)?",
