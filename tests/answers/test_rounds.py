@@ -25,6 +25,10 @@ All three sets were written before the detector was run on them and committed fi
   round7 zh-Hans 96/100, zh-Hant 73/75, en 64/67 (96.3%); round8 zh-Hans 90/94, zh-Hant 70/72, en 60/63 (96.1%).
 The dev rounds were worked on and joined the classifier's training data; the sealed rounds were not read.
 Messages already in the training data were then taken out of the sealed rounds (2 and 7, of 248 and 235).
+The three sealed rounds measured once after the work (8ae0be6): sealed_round zh-Hans 68/70, zh-Hant 66/67,
+en 59/60 (98.0%); round3_sealed zh-Hans 95/99, zh-Hant 75/79, en 62/68 (94.3%); round4_sealed zh-Hans 91/92,
+zh-Hant 74/75, en 59/61 (98.2%). round3_sealed's writer quoted about 25 of its messages in a report that was
+read, so round4_sealed (nothing quoted) is the cleanest of them.
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
 these messages, never tune the detector on a sealed round.
 """
@@ -48,7 +52,9 @@ FLOORS = {
     "round6_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round7_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round8_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "sealed_round": {"zh-Hans": 0.90, "zh-Hant": 0.94, "en": 0.93},
+    "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.96},
+    "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.93, "en": 0.89},
+    "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.95},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
 
