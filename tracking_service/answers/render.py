@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import opencc
 
 from tracking_service.answers.context import LOCALES, Answer, AnswerContext, Intent
 from tracking_service.answers.phrases import facts
+from tracking_service.hant import to_hant
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SPACES = re.compile(r"[ \t]*\n[ \t]*|[ \t]{2,}")
@@ -31,11 +31,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-@lru_cache(maxsize=1)
-def _s2twp() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
 
 
 # Taiwan writing quotes with corner brackets: 「…」 and 『…』 inside.
@@ -104,7 +99,7 @@ def prepare_answer(ctx: AnswerContext, intent: Intent, locale: str) -> Answer:
         raise ValueError(f"unsupported locale {locale!r}")
     if locale == "zh-Hant" and not (TEMPLATES / "zh-Hant" / f"{_template_name(intent, ctx)}.j2").exists():
         body, next_update = _render(intent, "zh-Hans", ctx, locale)
-        body, next_update = _s2twp().convert(body), _s2twp().convert(next_update)
+        body, next_update = to_hant(body), to_hant(next_update)
     else:
         body, next_update = _render(intent, locale, ctx, locale)
     if locale == "zh-Hant":

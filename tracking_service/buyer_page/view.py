@@ -18,8 +18,9 @@ from tracking_service.answers.context import AnswerContext, LastEvent
 from tracking_service.answers.phrases import facts
 from tracking_service.answers.render import prepare_answer
 from tracking_service.answers.situation import english_place, english_scan
-from tracking_service.buyer_page.words import in_locale, word
+from tracking_service.buyer_page.words import word
 from tracking_service.db.shipments import ShipmentRow
+from tracking_service.hant import in_locale
 from tracking_service.labels import label
 from tracking_service.notify.messages import intent_for
 from tracking_service.tenants import settings_of

@@ -8,10 +8,6 @@ the shop's; ``?lang=`` (the page's language links) overrides all three.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import opencc
-
 from schemas.vocabulary import LOCALES
 
 # key → (zh-Hans, zh-Hant, en)
@@ -170,16 +166,6 @@ def words(locale: str) -> dict[str, str]:
     """Every fixed sentence of the page in ``locale``, for the templates."""
     column = _COLUMN.get(locale, 0)
     return {key: row[column] for key, row in _WORDS.items()}
-
-
-@lru_cache(maxsize=1)
-def _s2twp() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
-
-
-def in_locale(text: str, locale: str) -> str:
-    """Chinese text written in zh-Hans (a carrier scan, an estimate) as a zh-Hant reader writes it."""
-    return _s2twp().convert(text) if locale == "zh-Hant" and text else text
 
 
 def _tag_locale(tag: str) -> str | None:

@@ -1,13 +1,14 @@
 """What every console page shares: the templates, the signed-in agent (session cookie → principal, the CSRF
 token of its forms, the language it reads in) and the words templates show instead of codes.
 
-The language is the agent's choice (``POST /console/language``), kept in a cookie; zh-Hans by default."""
+The language is the agent's choice (``POST /console/language``), kept in a cookie; zh-Hans by default. zh-Hant
+pages are the zh-Hans words through OpenCC (``tracking_service.hant``); labels have their own zh-Hant."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,21 +19,35 @@ from aiohttp import web
 from tracking_service import labels
 from tracking_service.auth import Principal
 from tracking_service.console import humanize
+from tracking_service.hant import in_locale, to_hant
 from tracking_service.services import Services, services
 from tracking_service.usecases.console_sessions import session_principal
 
 SESSION = "tracking_console"
 PRE = "tracking_console_pre"
 LANGUAGE = "tracking_console_lang"
-LANGUAGES = {"zh-Hans": "中文", "en": "English"}
+LANGUAGES = {"zh-Hans": "中文", "zh-Hant": "繁體中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh-Hans"
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-TEMPLATES.filters["local"] = humanize.local_time
+
+
+class _HantLoader(jinja2.FileSystemLoader):
+    """The templates with their own Chinese words in zh-Hant; what they show at render time (a buyer's text, a
+    drafted answer in the buyer's script) is not converted."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return to_hant(source), filename, uptodate
+
+
+def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["local"] = humanize.local_time
+    return env
+
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = _environment(jinja2.FileSystemLoader(TEMPLATE_DIR))
+TEMPLATES_HANT = _environment(_HantLoader(TEMPLATE_DIR))
 
 
 class Words:
@@ -49,16 +64,17 @@ class Words:
         return f"{shown} · {labels.label('sub_status', sub, self.lang)}" if sub else shown
 
     def carrier(self, carrier: str, sub_carrier: str | None = None) -> str:
-        return humanize.carrier_name(carrier, sub_carrier, self.lang)
+        return in_locale(humanize.carrier_name(carrier, sub_carrier, self.lang), self.lang)
 
     def eta_source(self, source: str | None) -> str:
-        return humanize.eta_source(source, self.lang)
+        return in_locale(humanize.eta_source(source, self.lang), self.lang)
 
     def facts(self, facts: Mapping[str, Any], zone: str) -> list[str]:
-        return humanize.fact_lines(facts, zone, self.lang)
+        return [in_locale(line, self.lang) for line in humanize.fact_lines(facts, zone, self.lang)]
 
     def pick(self, zh: str, en: str) -> str:
-        """A page's own words: Chinese, or English for an agent who chose it."""
+        """A page's own words: Chinese (zh-Hant templates hold them converted already), or English for an agent
+        who chose it."""
         return en if self.lang == "en" else zh
 
 
@@ -88,7 +104,7 @@ def render(
     page["here"] = here
     if agent is not None:
         page["csrf"] = agent.csrf
-    html = TEMPLATES.get_template(name).render(**{**page, **context})
+    html = (TEMPLATES_HANT if lang == "zh-Hant" else TEMPLATES).get_template(name).render(**{**page, **context})
     return web.Response(text=html, content_type="text/html", status=http_status)
 
 

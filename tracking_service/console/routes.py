@@ -91,12 +91,12 @@ async def logout(request: web.Request) -> web.Response:
 
 @pages.post("/console/language")
 async def choose_language(request: web.Request) -> web.Response:
-    """The agent's reading language (中文 / English), remembered in a cookie for a year."""
+    """The agent's reading language (中文 / 繁體中文 / English), remembered in a cookie for a year."""
     agent = await require_agent(request)
     form = await post_form(request, agent.csrf)
     chosen = form.get("lang", "")
     if chosen not in LANGUAGES:
-        raise web.HTTPBadRequest(text="unknown language; choose zh-Hans or en")
+        raise web.HTTPBadRequest(text="unknown language; choose zh-Hans, zh-Hant or en")
     back = form.get("next", "")
     back = back if back.startswith("/console/") and "//" not in back and "\\" not in back else "/console/"
     response = web.HTTPSeeOther(back)
