@@ -23,6 +23,8 @@ All three sets were written before the detector was run on them and committed fi
 - ``round7_dev`` (242, hurried/older/pasted/second-language/angry buyers) and ``round8_dev`` (229, everyday
   shoppers, a third keyword traps), blind writers, measured first sight after the round-3..6 work:
   round7 zh-Hans 96/100, zh-Hant 73/75, en 64/67 (96.3%); round8 zh-Hans 90/94, zh-Hant 70/72, en 60/63 (96.1%).
+- ``round9_dev`` (242: en 110 mostly second-language, zh-Hant 81, zh-Hans 51), first sight after the round-8
+  work: zh-Hans 50/51, zh-Hant 79/81, en 97/110 (93.4%).
 The dev rounds were worked on and joined the classifier's training data; the sealed rounds were not read.
 Messages already in the training data were then taken out of the sealed rounds (2 and 7, of 248 and 235).
 The three sealed rounds measured once after the work (8ae0be6): sealed_round zh-Hans 68/70, zh-Hant 66/67,
@@ -42,7 +44,7 @@ import pytest
 from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
-DEV_ROUNDS = ("dev_round", "round3_dev", "round4_dev", "round5_dev", "round6_dev", "round7_dev", "round8_dev")
+DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 10)))
 SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed")
 FLOORS = {
     "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
@@ -52,6 +54,7 @@ FLOORS = {
     "round6_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round7_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round8_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round9_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.96},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.93, "en": 0.89},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.95},

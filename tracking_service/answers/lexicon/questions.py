@@ -74,7 +74,8 @@ PRODUCT = rx(
     r"\b(coupon|promo|discount|voucher|invoice|receipt|warranty|guarantee|refills?|restock|tax)\b",
     r"\bprice\b",
     r"\bin (stock|blue|red|black|white|navy|green|size)\b",
-    r"\bcomes? in\b",
+    r"\b(does|do|will|can) (it|they|this|these|that) come in\b",
+    r"\bcomes? in (other|different|more|any) (colou?rs?|sizes?)",
     r"\bsize\b",
     r"colou?r",
     r"gift wrap",
@@ -146,6 +147,10 @@ PRESALE = rx(
     r"if i order",
     r"processing time",
     r"当天发",
+    r"not yet (ship|send|sent|dispatch|post)",
+    r"(haven'?t|hasn'?t|not|never) (yet )?(ship|send|dispatch|post)\b",
+    r"ship(ped|s)? from (local|china|overseas|where|abroad|\w+ or \w+)",
+    r"(delivery|shipping|postage) (charges?|fees?|costs?|price)",
     r"(hasn'?t|has not|not|never) (yet )?left (your|the) (warehouse|shop|store)",
     r"still (in|at) your (warehouse|shop|store)",
     r"还在你们(仓库|店里|那)",
@@ -200,7 +205,9 @@ PRESALE = rx(
 )
 
 # Postage: "买多少钱包邮" asks about shipping, not the goods' price.
-FEE = rx(r"包邮", r"运费", r"邮费", r"shipping (fee|cost|charge)", r"free (shipping|delivery)", r"\bpostage\b")
+FEE = rx(
+    r"包邮", r"运费", r"邮费", r"(shipping|delivery) (fee|cost|charge)", r"free (shipping|delivery)", r"\bpostage\b"
+)
 
 # Signs the parcel has already shipped, which rule out the pre-sale intent.
 SHIPPED_HINT = rx(
@@ -251,7 +258,8 @@ WHEN = rx(
     r"arrive (by|on|today|tomorrow)",
     r"expected",
     r"(周末|周[一二三四五六日天]|星期.|月底|节前|过年前|下周|这周|本周)(之前|以前|前)?(能|会|可以)?(到|送)",
-    r"before (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|christmas|new year)",
+    r"before (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|christmas|new year|xmas|eid|"
+    r"hari raya|raya|diwali|deepavali|cny|chinese new year|tet|ramadan|thanksgiving|the holidays|my birthday)",
     r"what (day|time|date) (will|is|does|would)",
     r"(going to|gonna) (arrive|get here|be delivered)",
     r"arrive (in time|before)",
@@ -287,6 +295,9 @@ TIME_ASK = rx(
     r"(之|以)?前(能|会)",
     r"\bwhen\b",
     r"what (day|time|date)",
+    r"which (day|date|time)",
+    r"\bbefore\b",
+    r"\bnext (week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     r"how (long|soon|many days)",
     r"estimated",
     r"\bby (today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)",
@@ -314,6 +325,7 @@ ARRIVAL = rx(
     r"(会|能|要)来",
     r"\blands?\b",
     r"\bcoming\b",
+    r"\bcan (get|receive|reach|arrive)\b",
     r"\b(show|turn)s? up\b",
 )
 
@@ -336,6 +348,10 @@ WHERE = rx(
     r"没(有)?下文",
     r"没(有)?(后续|下一步|新的?(记录|信息|消息|进展))",
     r"(收|拿)不到",
+    r"\bon hold\b",
+    r"\bwhy .{0,12}(hold|stuck|delay|slow)",
+    r"追(一下|下|踪|查)",
+    r"还没(有)?来",
     r"在谁(手上|手里|那)",
     r"(isn'?t|is not|not) here yet",
     r"(still )?waiting (for|on) (my|the|this)",
@@ -359,7 +375,7 @@ WHERE = rx(
     r"(配送|派送|物流|运输|投递|派件)异常",
     r"是怎样",
     r"什么情况",
-    r"((等|发|寄|走)(了)?|都)(快|已经|有)?(一|两|三|四|五|六|七|几|好几|好多|[0-9]+|半)(个)?(多)?(礼拜|星期|周|天|日|月)(了|多|啦)",
+    r"((等|发|寄|走)(了)?|都)(快|已经|有|成|整)?(一|两|三|四|五|六|七|几|好几|好多|[0-9]+|半)(个)?(多)?(礼拜|星期|周|天|日|月)(了|多|啦|$)",
     r"没(有)?了?(消息|信息|动静|音讯)",
     r"在路上",
     r"到(我们|我这|这边|本地|你们那|[\u4e00-\u9fff]{1,3}(市|省|区|县|了))了?(吗|没|没有|未)$",
@@ -463,6 +479,8 @@ REMARK = rx(
 # 签收人：, "Delivered, left at front door". It is context (it can show the parcel delivered) but asks nothing.
 PASTED = rx(
     r"^【[^】]{0,12}】",
+    r"^(j&t|dhl( express)?|spx|ups|fedex|usps|ninja ?van|lalamove|sf( express)?|shopee express|lazada|ems|pos ?laju|"
+    r"gdex|city-?link|aramex|royal mail|evri|dpd|yodel|canada post|australia post|auspost)\b.{0,12}:",
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
     r"\d{1,2}:\d{2}",
     r"(运单号|快递单号|签收人|派件员|派送员|快件|包裹)[：:]",
