@@ -31,6 +31,9 @@ The three sealed rounds measured once after the work (8ae0be6): sealed_round zh-
 en 59/60 (98.0%); round3_sealed zh-Hans 95/99, zh-Hant 75/79, en 62/68 (94.3%); round4_sealed zh-Hans 91/92,
 zh-Hant 74/75, en 59/61 (98.2%). round3_sealed's writer quoted about 25 of its messages in a report that was
 read, so round4_sealed (nothing quoted) is the cleanest of them.
+- ``round5_sealed`` (242: en 108 mostly second-language, zh-Hant 82, zh-Hans 52; its writer glimpsed a few lines
+  of the round5_dev writer's generator), measured once after the round-9 work (b75d01b): zh-Hans 50/52,
+  zh-Hant 79/82, en 94/108 (87.0%) — English written as a second language is below the 95% goal.
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
 these messages, never tune the detector on a sealed round.
 """
@@ -45,7 +48,7 @@ from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
 DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 10)))
-SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed")
+SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed", "round5_sealed")
 FLOORS = {
     "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round3_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
@@ -58,6 +61,7 @@ FLOORS = {
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.96},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.93, "en": 0.89},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.95},
+    "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.95, "en": 0.85},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
 
