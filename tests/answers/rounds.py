@@ -49,7 +49,7 @@ def main(argv: list[str]) -> None:
         scores = per_script(rows, lambda r: got[str(r["text"])] == wanted(r))
     else:
         scores = per_script(rows, lambda r: got[str(r["text"])][0] == wanted(r)[0])
-    print(name, {k: f"{a}/{n} {a / n:.1%}" for k, (a, n) in scores.items()})
+    print(name, {k: f"{a}/{n} {a / n:.1%}" for k, (a, n) in scores.items() if n})
     if "--wrong" in argv and name != "sealed_round":  # the sealed round's misses are not for reading
         for r in rows:
             reading = got[str(r["text"])]
