@@ -25,6 +25,12 @@ All three sets were written before the detector was run on them and committed fi
   round7 zh-Hans 96/100, zh-Hant 73/75, en 64/67 (96.3%); round8 zh-Hans 90/94, zh-Hant 70/72, en 60/63 (96.1%).
 - ``round9_dev`` (242: en 110 mostly second-language, zh-Hant 81, zh-Hans 51), first sight after the round-8
   work: zh-Hans 50/51, zh-Hant 79/81, en 97/110 (93.4%).
+- ``round10_dev`` (160) and ``round11_dev`` (155): English written as a second language only (two writers:
+  South/Southeast Asian and African English; Chinese, Vietnamese, Thai, Arabic, Spanish, Portuguese, Russian,
+  Korean speakers). First sight after some second-language work: 132/160 (82.5%) and 132/155 (85.2%). On them,
+  with the rules as they were before (first sight), a classifier with English word features that overrules the
+  rules' first intent when ≥ 0.8 sure gained 13 messages; on round9_dev (rules of 8ae0be6) 3. So English has
+  the overrule (``intents._overruled``); Chinese, where it lost as often as it gained, does not.
 The dev rounds were worked on and joined the classifier's training data; the sealed rounds were not read.
 Messages already in the training data were then taken out of the sealed rounds (2 and 7, of 248 and 235).
 The three sealed rounds measured once after the work (8ae0be6): sealed_round zh-Hans 68/70, zh-Hant 66/67,
@@ -47,8 +53,8 @@ import pytest
 from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
-DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 10)))
-SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed", "round5_sealed")
+DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 12)))
+SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed", "round5_sealed", "round6_sealed")
 FLOORS = {
     "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round3_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
@@ -58,6 +64,8 @@ FLOORS = {
     "round7_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round8_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round9_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round10_dev": {"en": 0.96},
+    "round11_dev": {"en": 0.96},
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.96},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.93, "en": 0.89},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.95},
@@ -78,7 +86,8 @@ def test_primary_intent_accuracy_per_script_is_at_least_its_floor(name: str) -> 
     got = readings(rows)
     scores = per_script(rows, lambda r: got[str(r["text"])][0] == wanted(r)[0])
     print(name, scores)
-    for script in SCRIPTS:
+    assert set(FLOORS[name]) <= set(SCRIPTS)
+    for script in FLOORS[name]:  # the English-only rounds have an English floor only
         right, total = scores[script]
         assert total >= 50, (name, script, total)
         assert right / total >= FLOORS[name][script], (name, script, f"{right}/{total}")

@@ -133,6 +133,7 @@ _EN_REWRITES = tuple(
         (r"b4", "before"),
         (r"addr|adress|addres", "address"),
         (r"trackin|trakking|traking", "tracking"),
+        (r"packet", "package"),
     )
 )
 

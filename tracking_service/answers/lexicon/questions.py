@@ -71,7 +71,8 @@ PRODUCT = rx(
     r"发的不是",
     r"(和|跟)(图片|描述|直播间).{0,4}不一样",
     r"直播间",
-    r"\b(coupon|promo|discount|voucher|invoice|receipt|warranty|guarantee|refills?|restock|tax)\b",
+    r"\b(coupon|promo|discount|voucher|invoice|warranty|guarantee|refills?|restock|tax)\b",
+    r"(?<!confirm )(?<!confirm the )\breceipt\b",
     r"\bprice\b",
     r"\bin (stock|blue|red|black|white|navy|green|size)\b",
     r"\b(does|do|will|can) (it|they|this|these|that) come in\b",
@@ -79,7 +80,12 @@ PRODUCT = rx(
     r"\bsize\b",
     r"colou?r",
     r"gift wrap",
-    r"refund the difference",
+    r"refund the (difference|extra|excess)",
+    r"(deducted|charged|paid) twice",
+    r"double (charged|charge|payment)",
+    r"opening hours",
+    r"(office|business|working) hours",
+    r"customer service (hours|number|phone|email)",
     r"price (drop|match|protection|adjust)",
     r"差价",
     r"保价",
@@ -148,6 +154,21 @@ PRESALE = rx(
     r"processing time",
     r"当天发",
     r"not yet (ship|send|sent|dispatch|post)",
+    r"\bdispatch (my|the) order",
+    r"(showing|shows|status|still|in) .{0,3}'?(processing|to ship|preparing|pending|packing|unfulfilled)\b",
+    r"\bship (it )?out\b",
+    r"(ship|send|post|dispatch) (it )?(out )?today",
+    r"\b(not|still not) (yet )?packed\b",
+    r"\bpack and (send|ship)",
+    r"\bsame day (delivery|shipping|dispatch)?",
+    r"\b(send|ship|deliver) (it )?(by|with|via) (lalamove|grab|gogovan|ninja ?van|j&t|pos ?laju|gdex|jne|lbc|dtdc|"
+    r"blue ?dart|delhivery|sf|royal mail|evri|dpd)",
+    r"(is|are) (the )?(delivery|shipping) free",
+    r"(delivery|shipping) (is )?free\b",
+    r"extra charges?",
+    r"\b(you|u) (deliver|ship|send) to\b",
+    r"when (you|you guys) (will |can |going to |gonna )?(ship|send|dispatch|post)\b",
+    r"(ship|send|sent|post|dispatch)(ed)? (out )?(already )?or not",
     r"(haven'?t|hasn'?t|not|never) (yet )?(ship|send|dispatch|post)\b",
     r"ship(ped|s)? from (local|china|overseas|where|abroad|\w+ or \w+)",
     r"(delivery|shipping|postage) (charges?|fees?|costs?|price)",
@@ -160,7 +181,7 @@ PRESALE = rx(
     r"(多久|几天|什么时候|哪天).{0,3}(会|能|可以)?(出库|寄出|发出|发货)",
     r"(周末|周[六日天]|星期[六日天天]|节假日|假期|过年|春节|国庆)(也|还)?(能|可以|会)?(发|寄|出)",
     r"\bgo(es)? out\b",
-    r"still (processing|'processing'|\"processing\"|pending|unfulfilled)",
+    r"still (processing|'processing'|\"processing\"|pending|unfulfilled|preparing|packing)",
     r"(什么|哪)(时候|天)(才|开始|可以|能)(发|出|寄)",
     r"预售",
     r"(pay|paying) (extra|more) (for|to)",
@@ -274,6 +295,11 @@ WHEN = rx(
     r"([0-9]+|[一二三四五六七八九十]+)(号|日)(之前|以前|前)?(能|会|可以)?(到|送)",
     r"expect (it|my|the|delivery|delivered)",
     r"when should i",
+    r"when (it|my \w+|the \w+|parcel|package|order|item) (will|can|would|shall|going to|gonna) ",
+    r"when (will|can|shall|would) (reach|arrive|come|deliver|get)\b",
+    r"what date (it|will|can)",
+    r"when (it|my \w+|the \w+) (is )?(reach|reaching|arrive|arriving|come|coming|deliver)",
+    r"\b(today|tomorrow|tonight|this week) (can|will|could) (deliver|arrive|reach|get|come|receive)",
     r"赶(得)?(上|及)",
     r"到.{0,8}(大概|要|得)+(多长时间|多久|几天)",
     r"来得及",
@@ -325,6 +351,7 @@ ARRIVAL = rx(
     r"(会|能|要)来",
     r"\blands?\b",
     r"\bcoming\b",
+    r"\breach\b",
     r"\bcan (get|receive|reach|arrive)\b",
     r"\b(show|turn)s? up\b",
 )
@@ -349,6 +376,9 @@ WHERE = rx(
     r"没(有)?(后续|下一步|新的?(记录|信息|消息|进展))",
     r"(收|拿)不到",
     r"\bon hold\b",
+    r"what happen(ed|s)? to",
+    r"in which (city|state|country|place|hub|location|warehouse)",
+    r"\b(not|never|still not|also not) (yet )?(arrive|arrived|reach|reached|come|came|move|moving|update)\b",
     r"\bwhy .{0,12}(hold|stuck|delay|slow)",
     r"追(一下|下|踪|查)",
     r"还没(有)?来",
@@ -473,12 +503,16 @@ REMARK = rx(
     r"^(got it|received( it)?|it (came|arrived)( fine| today| safely| ok)?|arrived (fine|safely|ok))"
     r"( thanks?| thank you| ty)?!*$",
     r"^(thanks?|thank you|thx|ty|cheers|love it|great|perfect|awesome)\b.{0,20}$",
+    r"^(yes|ok|okay|ya|yeah)\s+(got it|received( it)?|thanks?|thank you)\b.{0,30}$",
 )
 
 # A line pasted from a tracking page or an SMS rather than typed by the buyer: 【物流详情】, a timestamp, 运单号,
 # 签收人：, "Delivered, left at front door". It is context (it can show the parcel delivered) but asks nothing.
 PASTED = rx(
     r"^【[^】]{0,12}】",
+    r"^(sms|email|e-mail|notification|app)\s*:",
+    r"^your (parcel|package|order|shipment)\b.{0,60}\b(delivered|collected|out for delivery|in transit|on its way|"
+    r"arrived|picked up|has been)\b",
     r"^(j&t|dhl( express)?|spx|ups|fedex|usps|ninja ?van|lalamove|sf( express)?|shopee express|lazada|ems|pos ?laju|"
     r"gdex|city-?link|aramex|royal mail|evri|dpd|yodel|canada post|australia post|auspost)\b.{0,12}:",
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
@@ -495,7 +529,7 @@ BEFORE_ORDER = rx(
     r"(如果|要是|假如).{0,4}(下单|拍下|拍|买|订)",
     r"(现在|今天|今晚|明天)(下单|拍下|订)",
     r"\bif i (order|buy|purchase|place)",
-    r"\bbefore (i )?(order|buying|purchasing)",
+    r"\bbefore (i )?(order|buying|purchasing|place|make|buy)",
 )
 
 # "还没发货的话", "if it hasn't shipped", "not shipped yet right?": the condition of another request.
@@ -504,6 +538,7 @@ IF_NOT_SHIPPED = rx(
     r"^(如果|要是|假如).{0,6}(没|未)(有)?(发|寄|出)",
     r"^if (it|you|the order)\b.{0,30}(not|n't)",
     r"not (been )?(shipped|sent|dispatched|sent out) yet( right| correct)?$",
+    r"not yet (ship|shipped|send|sent|dispatch)( right| correct)?$",
 )
 
 # A question about where the parcel is or how far it got, rather than a complaint that it is slow.

@@ -40,6 +40,9 @@ SHOWN_DELIVERED = rx(
     r"picked up",
     r"\bcollected\b",
     r"\bpod\b",
+    r"\bguard(house)?\b",
+    r"\bconcierge\b",
+    r"\breception\b",
     r"signature",
     r"放(了)?(门口|门卫|前台|驿站|快递柜|丰巢|柜|物业|邻居|超商|家门)",
     r"取(货|件)成功",
@@ -115,7 +118,10 @@ NOT_HAVE = rx(
     r"说没(有)?",
     r"(isn'?t|is not|not) here",
     r"did not receive",
+    r"\b(not|never|no|still not) (yet )?(receive|received|get|got)\b",
     r"(isn'?t|is not|not) (with|in) (me|my hands)",
+    r"not (yet )?(reached|in|come to|reach) my hands",
+    r"say(s)? (nothing|no parcel|don'?t have|no such)",
     r"(家里|家|这里|柜子里|门口|信箱)(也)?没(有)?",
     r"not in (my|the)",
     r"不在(他们|那|这|柜)",
@@ -139,6 +145,8 @@ SOMEONE_ELSE = rx(
     r"(不认识|陌生)的?(人|名字)(签|代签|收)",
     r"signed (for )?by .{0,20}(don'?t know|never heard|stranger|no idea)",
     r"(nobody|no one) (called|named|by that name)",
+    r"who (take|took|taken|collect|collected|sign|signed|receive|received) (my|the|it)",
+    r"(collected|signed|taken|picked up|received) by who",
     r"there (is|was) no \w+ (in|at) (my|our|the) (house|home|family|office|flat)",
     r"don'?t know (who|anyone|any)",
 )
@@ -185,6 +193,16 @@ DAMAGED = rx(
     r"scratch",
     r"\bcracks?\b",
     r"\bbreaks?\b",
+    r"\bshatter",
+    r"someone open",
+    r"\bopen(ed)? (it )?before",
+    r"(box|inside) .{0,10}empty",
+    r"\bdamage\b",
+    r"\bspoil(t|ed)?\b",
+    r"\bsquash(ed)?\b",
+    r"\bcrush\b",
+    r"\bmelt\b",
+    r"\btear\b",
     r"\bbend\b",
     r"step(ped|s)? on",
     r"all over (the|my|everything)",
@@ -264,6 +282,12 @@ RETURN = rx(
     r"after you (receive|get) it",
     r"dropped it (off )?at the post office",
     r"\b(i'?m|i am) returning\b",
+    r"\breturn back\b",
+    r"\breturn (parcel|package|item|shipment|box)",
+    r"\bfor (return|exchange|refund)\b",
+    r"back to (you|your (address|shop|store|warehouse|office))\b",
+    r"\bswap\b",
+    r"\bdrop(ped)? the old one",
     r"\breturning (it|the|this|them)\b",
     r"confirm (you )?(received|receipt|got)",
 )
@@ -276,8 +300,15 @@ SEND_BACK = rx(
     r"换货",
     r"\bexchange",
     r"换(大|小)(一)?(号|码)",
-    r"\b(send|sent|ship|shipped|mail|mailed|post|posted) (it |them )?back\b",
+    r"\b(send|sent|ship|shipped|mail|mailed|post|posted|courier(ed)?) (it |them |the \w+ |my \w+ )?back\b",
+    r"\bswap\b",
     r"\breturn(ing|ed)?\b",
+)
+
+# The buyer says they sent it back themselves: their return, even when it now shows "returned to sender".
+BUYER_SENT_BACK = rx(
+    r"\bi (sent|send|posted|post|mailed|shipped|ship|returned|dropped|couriered) .{0,20}back",
+    r"我(已经)?(寄|退)回",
 )
 
 # The carrier is sending it back though the buyer asked for no return: a where-is question (SPEC §7).
@@ -295,6 +326,8 @@ UNASKED_RETURN = rx(
 # A place named as where the buyer wants it instead ("改去快递柜", "转到丰巢"): not a sign it was delivered there.
 CHANGE_TARGET = rx(
     r"(改|换|转|放|送|寄)(去|到|成|为|在)?(楼下|小区|附近)?(的)?(菜鸟)?(驿站|快递柜|丰巢|柜子|门口|门卫|前台|物业|超商|门店|站点)(?!了)",
+    r"(put|leave|drop|send|deliver)( it)? (in|at|to) (the |my |a )?(parcel )?"
+    r"(locker|lobby|guardhouse|reception|concierge|front desk|neighbou?r)",
 )
 
 # An explicit change request: a time question about "寄到超商" is not one.
@@ -346,6 +379,7 @@ CHANGE = rx(
     r"送到(驿站|快递柜|公司|超商)",
     r"change (the |my )?(delivery |shipping )?(address|recipient|phone|name)",
     r"wrong address",
+    r"address (is |was )?(wrong|incorrect|not correct)",
     r"redirect",
     r"intercept",
     r"reroute",
@@ -377,6 +411,17 @@ CHANGE = rx(
     r"(need|want) it (to go|sent|delivered|shipped) to",
     r"go to my (parents'?|mum'?s|mom'?s|friend'?s|work|office|new)",
     r"typo in (the |my )?(zip|address|postcode|phone|name|street)",
+    r"(put|wrote|write|typed|type|gave|give|entered|enter|key in|keyed in) (the |a )?wrong "
+    r"(barangay|address|zip|postcode|unit|floor|house|block|street|city|number|phone|name)",
+    r"wrong (barangay|floor|block|street|city)",
+    r"deliver (it |am |them )?to my (shop|office|work|store|school)",
+    r"\bnot (to )?my (house|home)\b",
+    r"(can|could|please|pls) (you )?(put|leave|drop) (it )?(in|at) (the |my )?(parcel )?"
+    r"(locker|lobby|guardhouse|reception|concierge|front desk|mailbox)",
+    r"stop the delivery",
+    r"send (it )?to my (friend|mum|mom|mother|father|dad|sister|brother|son|daughter|neighbou?r|cousin)'?s? "
+    r"(house|place|home|office)",
+    r"change the (city|town|state|country|street|floor|unit|zip|postcode|pin ?code)",
     r"\b(zip|postcode|postal code)\b.{0,20}\bnot\b",
     r"改送",
     r"改(到|去|成|为)(学校|公司|单位|家|老家|宿舍)",
