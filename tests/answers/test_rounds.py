@@ -40,6 +40,10 @@ read, so round4_sealed (nothing quoted) is the cleanest of them.
 - ``round5_sealed`` (242: en 108 mostly second-language, zh-Hant 82, zh-Hans 52; its writer glimpsed a few lines
   of the round5_dev writer's generator), measured once after the round-9 work (b75d01b): zh-Hans 50/52,
   zh-Hant 79/82, en 94/108 (87.0%) — English written as a second language is below the 95% goal.
+- ``round6_sealed`` (159, English as a second language only), committed before the round-10/11 work.
+- All sealed rounds measured again after the round-10/11 work (d11fe1e; round6_sealed for the first time):
+  sealed_round 68/70, 66/67, 58/60; round3_sealed 95/99, 76/79, 65/68; round4_sealed 90/92, 74/75, 60/61;
+  round5_sealed 50/52, 80/82, 101/108; round6_sealed en 145/159 (91.2%).
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
 these messages, never tune the detector on a sealed round.
 """
@@ -66,10 +70,11 @@ FLOORS = {
     "round9_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round10_dev": {"en": 0.96},
     "round11_dev": {"en": 0.96},
-    "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.96},
-    "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.93, "en": 0.89},
-    "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.95},
-    "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.95, "en": 0.85},
+    "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.95},
+    "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.94, "en": 0.94},
+    "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
+    "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.96, "en": 0.92},
+    "round6_sealed": {"en": 0.90},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
 
