@@ -44,6 +44,13 @@ read, so round4_sealed (nothing quoted) is the cleanest of them.
 - All sealed rounds measured again after the round-10/11 work (d11fe1e; round6_sealed for the first time):
   sealed_round 68/70, 66/67, 58/60; round3_sealed 95/99, 76/79, 65/68; round4_sealed 90/92, 74/75, 60/61;
   round5_sealed 50/52, 80/82, 101/108; round6_sealed en 145/159 (91.2%).
+- ``round12_dev`` (156) and ``round13_dev`` (157, short/hurried/translated), English as a second language,
+  first sight 143/156 (91.7%) and 138/157 (87.9%); the English overrule gained 9 on them (281 vs 272).
+- ``round7_sealed`` (156, English as a second language): first sight 146/156 (93.6%).
+- Final, after the round-12/13 work: sealed_round 68/70, 66/67, 58/60; round3_sealed 95/99, 76/79, 65/68;
+  round4_sealed 90/92, 74/75, 60/61; round5_sealed 50/52, 80/82, 103/108; round6_sealed en 148/159 (93.1%);
+  round7_sealed en 149/156 (95.5%). Pooled over the six sealed rounds: zh-Hans 303/313 (96.8%), zh-Hant
+  296/303 (97.7%), en 583/612 (95.3%).
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
 these messages, never tune the detector on a sealed round.
 """
@@ -57,8 +64,8 @@ import pytest
 from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
-DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 12)))
-SEALED_ROUNDS = ("sealed_round", "round3_sealed", "round4_sealed", "round5_sealed", "round6_sealed")
+DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 14)))
+SEALED_ROUNDS = ("sealed_round", *(f"round{n}_sealed" for n in range(3, 8)))
 FLOORS = {
     "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round3_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
@@ -70,11 +77,14 @@ FLOORS = {
     "round9_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
     "round10_dev": {"en": 0.96},
     "round11_dev": {"en": 0.96},
+    "round12_dev": {"en": 0.96},
+    "round13_dev": {"en": 0.96},
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.95},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.94, "en": 0.94},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.96, "en": 0.92},
-    "round6_sealed": {"en": 0.90},
+    "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.96, "en": 0.94},
+    "round6_sealed": {"en": 0.91},
+    "round7_sealed": {"en": 0.93},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
 

@@ -44,7 +44,8 @@ def detect_intents(text: str) -> list[Intent]:
     parts = clauses(typed)
     about_parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p) or tr.SEND_BACK.search(p)]
     off_topic = [Intent.UNKNOWN] if len(about_parcel) < len(parts) else []
-    parcel = [p for p in about_parcel if not qu.REMARK.search(p)]  # "谢谢", "收到了", "物流挺快的"
+    spoken = [p for p in about_parcel if not qu.GREETING.search(p)]  # "hello", "亲"
+    parcel = [p for p in spoken if not qu.REMARK.search(p)]  # "谢谢", "收到了", "物流挺快的"
     if not parcel:
         return [Intent.UNKNOWN]
     said = Context(
@@ -54,7 +55,7 @@ def detect_intents(text: str) -> list[Intent]:
     )
     whole = rules(" ".join(parcel), said)
     if whole is None:
-        remark = len(parcel) < len(about_parcel)
+        remark = len(parcel) < len(spoken)
         whole = Intent.UNKNOWN if off_topic or remark else _second_opinion(" ".join(parcel))
     if whole is Intent.UNKNOWN:
         return [Intent.UNKNOWN]
@@ -185,7 +186,8 @@ def rules(t: str, said: Context = Context()) -> Intent | None:
     # "寄到超商还要多久" names a place in a time question; a change needs a change word then.
     if tr.CHANGE.search(t) and (tr.CHANGE_VERB.search(t) or not asks_time):
         return Intent.CHANGE_ADDRESS
-    if said.presale or (qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t))):
+    before_order = said.presale and (qu.TIME_ASK.search(t) or qu.ARRIVAL.search(t) or qu.PRESALE.search(t))
+    if before_order or (qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t))):
         return Intent.SHIPPING_TIME
     if qu.MISSED_PROMISE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
