@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from tracking_service.answers import classifier
 from tracking_service.answers.context import Intent
+from tracking_service.answers.lexicon import change as ch
 from tracking_service.answers.lexicon import questions as qu
+from tracking_service.answers.lexicon import scope as sc
+from tracking_service.answers.lexicon import transit as tv
 from tracking_service.answers.lexicon import trouble as tr
 from tracking_service.answers.text import clauses, detect_script, normalise
 
@@ -42,10 +45,10 @@ def detect_intents(text: str) -> list[Intent]:
     ``[Intent.UNKNOWN]`` when no question is about a parcel."""
     typed, pasted = _typed_and_pasted(normalise(text))
     parts = clauses(typed)
-    about_parcel = [p for p in parts if not qu.PRODUCT.search(p) or qu.FEE.search(p) or tr.SEND_BACK.search(p)]
+    about_parcel = [p for p in parts if not sc.PRODUCT.search(p) or sc.FEE.search(p) or tr.SEND_BACK.search(p)]
     off_topic = [Intent.UNKNOWN] if len(about_parcel) < len(parts) else []
-    spoken = [p for p in about_parcel if not qu.GREETING.search(p)]  # "hello", "亲"
-    parcel = [p for p in spoken if not qu.REMARK.search(p)]  # "谢谢", "收到了", "物流挺快的"
+    spoken = [p for p in about_parcel if not sc.GREETING.search(p)]  # "hello", "亲"
+    parcel = [p for p in spoken if not sc.REMARK.search(p)]  # "谢谢", "收到了", "物流挺快的"
     if not parcel:
         return [Intent.UNKNOWN]
     said = Context(
@@ -103,10 +106,10 @@ def _typed_and_pasted(normalised: str) -> tuple[str, str]:
     "【物流详情】已签收", "Delivered, left at front door", or a quoted status). A message that is all pasted
     is read as typed."""
     lines = [line.strip() for line in normalised.split("\n") if line.strip()]
-    typed = [line for line in lines if not qu.PASTED.search(line)]
+    typed = [line for line in lines if not sc.PASTED.search(line)]
     if not typed:
         return normalised, ""
-    pasted = [line for line in lines if qu.PASTED.search(line)]
+    pasted = [line for line in lines if sc.PASTED.search(line)]
     text = "\n".join(typed)
     pasted.extend(m.group(1) for m in _QUOTED.finditer(text))
     return _QUOTED.sub(" ", text), " ".join(pasted)
@@ -152,7 +155,7 @@ def _time_before_complaint(found: list[tuple[Intent, int, str]]) -> list[tuple[I
             (
                 j
                 for j, (other, t, part) in enumerate(found[:i])
-                if other is Intent.WHERE_IS_MY_PARCEL and t == topic and not qu.LOCATION_ASK.search(part)
+                if other is Intent.WHERE_IS_MY_PARCEL and t == topic and not tv.LOCATION_ASK.search(part)
             ),
             None,
         )
@@ -164,7 +167,7 @@ def _time_before_complaint(found: list[tuple[Intent, int, str]]) -> list[tuple[I
 def _is_context(intent: Intent, clause: str, question: bool) -> bool:
     if intent is Intent.SHIPPING_TIME:
         return bool(qu.IF_NOT_SHIPPED.search(clause))
-    return intent in _STATUS and not question and not qu.COMPLAINT.search(clause)
+    return intent in _STATUS and not question and not tv.COMPLAINT.search(clause)
 
 
 def _unique(intents: list[Intent]) -> list[Intent]:
@@ -173,27 +176,27 @@ def _unique(intents: list[Intent]) -> list[Intent]:
 
 def rules(t: str, said: Context = Context()) -> Intent | None:
     """SPEC §7's ordered rules on normalised text; None when none fits."""
-    if qu.NOT_PARCEL.search(t) and not qu.PARCEL_WORD.search(t):
+    if sc.NOT_PARCEL.search(t) and not sc.PARCEL_WORD.search(t):
         return Intent.UNKNOWN
-    shown = said.delivered or tr.SHOWN_DELIVERED.search(tr.CHANGE_TARGET.sub(" ", t))
+    shown = said.delivered or tr.SHOWN_DELIVERED.search(ch.CHANGE_TARGET.sub(" ", t))
     if (shown and tr.NOT_HAVE.search(t)) or tr.SOMEONE_ELSE.search(t):
         return Intent.NOT_RECEIVED
     if tr.DAMAGED.search(t):
         return Intent.DAMAGED
     if tr.RETURN.search(t) and (tr.BUYER_SENT_BACK.search(t) or not tr.UNASKED_RETURN.search(t)):
         return Intent.RETURN_STATUS
-    asks_time = bool(qu.WHEN.search(t) or (qu.TIME_ASK.search(t) and qu.ARRIVAL.search(t)))
+    asks_time = bool(tv.WHEN.search(t) or (tv.TIME_ASK.search(t) and tv.ARRIVAL.search(t)))
     # "寄到超商还要多久" names a place in a time question; a change needs a change word then.
-    if tr.CHANGE.search(t) and (tr.CHANGE_VERB.search(t) or not asks_time):
+    if ch.CHANGE.search(t) and (ch.CHANGE_VERB.search(t) or not asks_time):
         return Intent.CHANGE_ADDRESS
-    before_order = said.presale and (qu.TIME_ASK.search(t) or qu.ARRIVAL.search(t) or qu.PRESALE.search(t))
+    before_order = said.presale and (tv.TIME_ASK.search(t) or tv.ARRIVAL.search(t) or qu.PRESALE.search(t))
     if before_order or (qu.PRESALE.search(t) and not (said.shipped or qu.SHIPPED_HINT.search(t))):
         return Intent.SHIPPING_TIME
-    if qu.MISSED_PROMISE.search(t):
+    if tv.MISSED_PROMISE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
     if asks_time:
         return Intent.WHEN_WILL_IT_ARRIVE
-    if qu.WHERE.search(t):
+    if tv.WHERE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
     return None
 
