@@ -67,18 +67,9 @@ from tracking_service.answers.classifier import labelled_messages
 DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 14)))
 SEALED_ROUNDS = ("sealed_round", *(f"round{n}_sealed" for n in range(3, 8)))
 FLOORS = {
-    "dev_round": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round3_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round4_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round5_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round6_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round7_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round8_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round9_dev": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},
-    "round10_dev": {"en": 0.96},
-    "round11_dev": {"en": 0.96},
-    "round12_dev": {"en": 0.96},
-    "round13_dev": {"en": 0.96},
+    # the dev rounds were worked on: a regression check, not an accuracy figure
+    **{name: {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96} for name in DEV_ROUNDS[:8]},
+    **{name: {"en": 0.96} for name in DEV_ROUNDS[8:]},  # English only
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.95},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.94, "en": 0.94},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},

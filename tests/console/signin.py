@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from tests.conftest import LiveService, create_key, create_tenant
+
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -30,3 +32,17 @@ async def csrf_of(console: httpx.AsyncClient, path: str) -> str:
     found = CSRF.search(page.text)
     assert found, "page carries no CSRF token"
     return found.group(1)
+
+
+async def shop_agent_with_parcel(
+    service: LiveService, admin: httpx.AsyncClient, tenant: str, timezone: str, number: str, order_id: str
+) -> str:
+    """A new shop in ``timezone``, an agent key for it, and one sandbox parcel registered and polled once (so a
+    STALLED number has its incident). Answers the key."""
+    await create_tenant(admin, tenant, timezone=timezone)
+    key = await create_key(admin, "agent", [tenant])
+    async with service.client(key) as agent:
+        body = {"tracking_number": number, "tenant": tenant, "order_id": order_id}
+        assert (await agent.post("/v1/shipments", json=body)).status_code == 201
+    await service.services.poller.poll_once()  # type: ignore[union-attr]
+    return key

@@ -9,19 +9,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import LiveService, create_key, create_tenant
-from tests.console.signin import csrf_of, signed_in
+from tests.conftest import LiveService
+from tests.console.signin import csrf_of, shop_agent_with_parcel, signed_in
 from tracking_service import labels
 
 
 @pytest.fixture
 async def console(service: LiveService, admin: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
-    await create_tenant(admin, "shop-tw", timezone="Asia/Taipei")
-    key = await create_key(admin, "agent", ["shop-tw"])
-    async with service.client(key) as agent:
-        body = {"tracking_number": "SBX-STALLED-0002", "tenant": "shop-tw", "order_id": "TW-1"}
-        assert (await agent.post("/v1/shipments", json=body)).status_code == 201
-        await service.services.poller.poll_once()  # type: ignore[union-attr]
+    key = await shop_agent_with_parcel(service, admin, "shop-tw", "Asia/Taipei", "SBX-STALLED-0002", "TW-1")
     async with signed_in(service.base_url, key) as client:
         csrf = await csrf_of(client, "/console/")
         chosen = await client.post("/console/language", data={"csrf": csrf, "lang": "zh-Hant", "next": "/console/"})

@@ -8,20 +8,16 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 
-from tests.conftest import LiveService, create_key, create_tenant
-from tests.console.signin import csrf_of, signed_in
+from tests.conftest import LiveService
+from tests.console.signin import csrf_of, shop_agent_with_parcel, signed_in
 
 
 @pytest.fixture
 async def console(service: LiveService, admin: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
-    await create_tenant(admin, "shop-ny", timezone="America/New_York")
-    key = await create_key(admin, "agent", ["shop-ny"])
-    async with service.client(key) as agent:
-        body = {"tracking_number": "SBX-STALLED-0001", "tenant": "shop-ny", "order_id": "TB-1"}
-        assert (await agent.post("/v1/shipments", json=body)).status_code == 201
+    key = await shop_agent_with_parcel(service, admin, "shop-ny", "America/New_York", "SBX-STALLED-0001", "TB-1")
+    async with service.client(key) as agent:  # resolving the incident notifies this hook
         hook = {"url": "http://127.0.0.1:9/hook", "events": ["incident.resolved"]}
         assert (await agent.post("/v1/subscriptions", json=hook)).status_code == 201
-        await service.services.poller.poll_once()  # type: ignore[union-attr]
     async with signed_in(service.base_url, key) as client:
         client.headers["X-Test-Key"] = key
         yield client
