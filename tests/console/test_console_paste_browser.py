@@ -71,6 +71,12 @@ async def test_a_pasted_message_finds_the_parcel_and_the_answer_is_one_click_awa
     assert raw_words(await page.locator("#paste-result").inner_text()) == []
     await page.screenshot(path=str(ARTIFACTS / "console_paste.png"), full_page=True)
 
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    await page.reload()  # the result's page is the search page now: nothing is posted again
+    assert posts == [] and page.url.endswith("/console/")
+    assert await page.locator("#paste-result").count() == 0 and await page.locator("#paste-text").count() == 1
+
     await _paste(page, "订单号TB-0003 显示签收了但我没收到")
     assert "SBX-DELIVERED-0003" in await page.locator("#paste-parcel").inner_text()
     assert "显示签收没收到" in await page.locator("#paste-intents").inner_text()
