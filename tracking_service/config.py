@@ -110,7 +110,7 @@ class DeskAppsSettings(BaseModel):
     frame_ancestors: list[str] = Field(
         default_factory=lambda: ["https://*.zendesk.com", "https://app.chatwoot.com"],
         description="origins that may frame the desk apps (CSP frame-ancestors), beside the service itself; "
-        "add a self-hosted Chatwoot's base URL here",
+        "/apps/chatwoot?shop=<tenant> also lets that shop's own Chatwoot (its desk base_url) frame it",
     )
     zaf_sdk_url: str = Field(
         default="https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js",

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.vocabulary import LOCALES
-from tests.conftest import LiveService
+from tests.conftest import LiveService, create_tenant
 from tests.desk_apps.conftest import DeskHost
 from tracking_service.config import DeskAppsSettings
 from tracking_service.labels import labels
@@ -124,3 +124,30 @@ def test_frame_ancestors_setting_takes_origins_only(entry: str) -> None:
 def test_frame_ancestors_setting_accepts_a_self_hosted_chatwoot() -> None:
     settings = DeskAppsSettings(frame_ancestors=["https://chat.shop.example:8443/", "https://*.zendesk.com"])
     assert settings.frame_ancestors == ["https://chat.shop.example:8443", "https://*.zendesk.com"]
+
+
+async def test_a_shop_s_own_chatwoot_may_frame_its_dashboard_app(
+    service: LiveService, admin: httpx.AsyncClient
+) -> None:
+    desks = {
+        "shop-cw": {"kind": "chatwoot", "base_url": "https://chat.shop-cw.example/app", "credentials": {"t": "x"}},
+        "shop-zd": {"kind": "zendesk", "base_url": "https://shopzd.zendesk.example", "credentials": {"t": "x"}},
+    }
+    for shop, desk in desks.items():
+        await create_tenant(admin, shop)
+        saved = await admin.put(f"/v1/tenants/{shop}/settings", json={"desk": desk})
+        assert saved.status_code == 200, saved.text
+
+    async def framers(path: str) -> list[str]:
+        async with service.client(None) as browserless:
+            response = await browserless.get(path)
+        assert response.status_code == 200
+        return directives(response)["frame-ancestors"]
+
+    default = await framers("/apps/chatwoot")
+    assert "https://chat.shop-cw.example" not in default
+    assert await framers("/apps/chatwoot?shop=shop-cw") == [*default, "https://chat.shop-cw.example"]
+    # another kind of desk, an unknown shop and a malformed one all frame like the page without a shop
+    for shop in ("shop-zd", "no-such-shop", "Shop CW!"):
+        assert await framers(f"/apps/chatwoot?shop={shop}") == default, shop
+    assert "https://chat.shop-cw.example" not in await framers("/apps/zendesk?shop=shop-cw")

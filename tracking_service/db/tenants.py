@@ -46,3 +46,13 @@ async def time_zones(conn: asyncpg.Connection | asyncpg.Pool, tenant_ids: list[s
     """Each tenant's IANA time zone, for ``tenant_ids`` (None = every tenant)."""
     rows = await conn.fetch("SELECT id, timezone FROM tenants WHERE $1::text[] IS NULL OR id = ANY($1)", tenant_ids)
     return {r["id"]: r["timezone"] for r in rows}
+
+
+async def desk_base_url(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, kind: str) -> str | None:
+    """The base URL of the tenant's desk connector when it is of ``kind`` (no credentials are read)."""
+    url: str | None = await conn.fetchval(
+        "SELECT settings->'desk'->>'base_url' FROM tenants WHERE id = $1 AND settings->'desk'->>'kind' = $2",
+        tenant_id,
+        kind,
+    )
+    return url

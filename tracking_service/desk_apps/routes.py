@@ -3,7 +3,8 @@
 Security of a page a third-party desk frames:
 
 - ``frame-ancestors`` lists the service itself, the configured desk origins (``desk_apps.frame_ancestors``:
-  Zendesk and Chatwoot Cloud by default, a self-hosted Chatwoot added there);
+  Zendesk and Chatwoot Cloud by default), and for ``/apps/chatwoot?shop=<tenant>`` that shop's own Chatwoot
+  (its desk connector's base URL), so a self-hosted Chatwoot needs no operator setting;
 - scripts and styles come only from the service (``static/``), no inline script or handler, no external font;
   the Zendesk page alone may load the ZAF SDK, from its configured origin;
 - the agent's key lives in the URL fragment or the page's ``sessionStorage`` and travels only in the API's
@@ -24,6 +25,7 @@ from tracking_service.config import DeskAppsSettings
 from tracking_service.desk_apps.texts import LOCALES, UI
 from tracking_service.labels import labels
 from tracking_service.services import services
+from tracking_service.usecases.desk_apps import chatwoot_origin
 
 HERE = Path(__file__).parent
 TEMPLATES = jinja2.Environment(
@@ -40,8 +42,9 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def content_security_policy(settings: DeskAppsSettings, desk: str) -> str:
-    """The page's CSP: only our own script, style and API; framed by the service and the configured desks."""
+def content_security_policy(settings: DeskAppsSettings, desk: str, shop_desk: str | None = None) -> str:
+    """The page's CSP: only our own script, style and API; framed by the service, the configured desks and the
+    shop's own desk origin when the page names the shop."""
     scripts = ["'self'"]
     if desk == "zendesk" and (sdk := _origin(settings.zaf_sdk_url)):
         scripts.append(sdk)
@@ -53,30 +56,36 @@ def content_security_policy(settings: DeskAppsSettings, desk: str) -> str:
         "connect-src": ["'self'"],
         "base-uri": ["'none'"],
         "form-action": ["'none'"],
-        "frame-ancestors": ["'self'", *settings.frame_ancestors],
+        "frame-ancestors": ["'self'", *settings.frame_ancestors, *([shop_desk] if shop_desk else [])],
     }
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def _headers(settings: DeskAppsSettings, desk: str) -> dict[str, str]:
+def _headers(settings: DeskAppsSettings, desk: str, shop_desk: str | None) -> dict[str, str]:
     return {
-        "Content-Security-Policy": content_security_policy(settings, desk),
+        "Content-Security-Policy": content_security_policy(settings, desk, shop_desk),
         "Referrer-Policy": "no-referrer",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
     }
 
 
-def _page(desk: str, status: int, template: str, settings: DeskAppsSettings, **context: Any) -> web.Response:
+def _page(
+    desk: str, status: int, template: str, settings: DeskAppsSettings, shop_desk: str | None = None, **context: Any
+) -> web.Response:
     html = TEMPLATES.get_template(template).render(desk=desk, ui=UI["zh-Hans"], en=UI["en"], **context)
-    return web.Response(text=html, status=status, content_type="text/html", headers=_headers(settings, desk))
+    headers = _headers(settings, desk, shop_desk)
+    return web.Response(text=html, status=status, content_type="text/html", headers=headers)
 
 
 async def _desk_page(request: web.Request, desk: str) -> web.Response:
-    settings = services(request).settings.desk_apps
+    svc = services(request)
+    settings = svc.settings.desk_apps
+    shop = request.query.get("shop", "")
+    shop_desk = await chatwoot_origin(svc, shop) if desk == "chatwoot" and shop else None
     named = sorted(name for name in request.query if name.lower() in SECRET_PARAMETERS)
     if named:
-        return _page(desk, 400, "refused.html", settings, parameter=named[0])
+        return _page(desk, 400, "refused.html", settings, shop_desk, parameter=named[0])
     data = {
         "desk": desk,
         "locales": LOCALES,
@@ -84,7 +93,7 @@ async def _desk_page(request: web.Request, desk: str) -> web.Response:
         "labels": {locale: labels(locale) for locale in LOCALES},
         "zaf_sdk_url": settings.zaf_sdk_url if desk == "zendesk" else "",
     }
-    return _page(desk, 200, "desk.html", settings, data=data)
+    return _page(desk, 200, "desk.html", settings, shop_desk, data=data)
 
 
 @routes.get("/apps/chatwoot")
