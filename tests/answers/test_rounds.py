@@ -64,12 +64,12 @@ import pytest
 from tests.answers.rounds import SCRIPTS, load, per_script, readings, wanted
 from tracking_service.answers.classifier import labelled_messages
 
-DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 14)))
-SEALED_ROUNDS = ("sealed_round", *(f"round{n}_sealed" for n in range(3, 8)))
+DEV_ROUNDS = ("dev_round", *(f"round{n}_dev" for n in range(3, 16)))
+SEALED_ROUNDS = ("sealed_round", *(f"round{n}_sealed" for n in range(3, 9)))
 FLOORS = {
     # the dev rounds were worked on: a regression check, not an accuracy figure
-    **{name: {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96} for name in DEV_ROUNDS[:8]},
-    **{name: {"en": 0.96} for name in DEV_ROUNDS[8:]},  # English only
+    **{name: {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96} for name in (*DEV_ROUNDS[:8], "round14_dev")},
+    **{name: {"en": 0.96} for name in (*DEV_ROUNDS[8:12], "round15_dev")},  # English only
     "sealed_round": {"zh-Hans": 0.95, "zh-Hant": 0.97, "en": 0.95},
     "round3_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.94, "en": 0.94},
     "round4_sealed": {"zh-Hans": 0.96, "zh-Hant": 0.96, "en": 0.96},

@@ -8,6 +8,8 @@ from tracking_service.answers.lexicon import rx
 # A place named as where the buyer wants it instead ("改去快递柜", "转到丰巢"): not a sign it was delivered there.
 CHANGE_TARGET = rx(
     r"(改|换|转|放|送|寄)(去|到|成|为|在)?(楼下|小区|附近)?(的)?(菜鸟)?(驿站|快递柜|丰巢|柜子|门口|门卫|前台|物业|超商|门店|站点)(?!了)",
+    r"(驿站|快递柜|站点|网点).{0,4}(先)?(帮我)?(留着|放着|存着|暂存|别派|别送)",
+    r"(come|go) (to )?(collect|pick)",
     r"(put|leave|drop|send|deliver)( it)? (in|at|to) (the |my |a )?(parcel )?"
     r"(locker|lobby|guardhouse|reception|concierge|front desk|neighbou?r)",
 )
@@ -37,7 +39,7 @@ CHANGE = rx(
     r"collect (it )?(from|at)",
     r"pick ?up point",
     r"(hold|keep) (it|the parcel|the package) (at|for)",
-    r"\b(to|at|for) .{1,40} instead\b",
+    r"\b(to|at|for) .{1,40} instead\b(?! of)",
     r"(能|可以)(不能)?.{0,6}放(到|在)?(楼下|小区|附近)?(的)?(菜鸟)?(驿站|快递柜|丰巢|门卫|前台|物业|超商)",
     r"(neighbou?r|concierge|front desk|reception|security|guard|building manager) "
     r"(take|hold|keep|accept|receive|sign for|collect)",
@@ -85,6 +87,12 @@ CHANGE = rx(
     r"地址我(发|给)(你|您)",
     r"新(的)?(收货|收件)?地址",
     r"来得及改",
+    r"换(了)?(个)?地(儿|方)",
+    r"从[\u4e00-\u9fff]{2,4}改(到|成|为)[\u4e00-\u9fff]{2,4}",
+    r"(先)?(帮我)?(留着|放着|存着|暂存)(别|不要)?(派|送)?",
+    r"别派",
+    r"\b(i|we) (will |can )?(come|go) (and |to )?(collect|pick (it )?up)",
+    r"collect (it )?(there|myself)",
     r"(帮我)?(换|改)到[\u4e00-\u9fff]{2,}(区|路|号|楼|小区|单元|街|村|镇)",
     r"(别|不要)(寄|送|发)(到)?[\u4e00-\u9fff]{1,4}(了|啦)",
     r"(代办点|代收点|自提点|取件点|服务站|服务点).{0,4}(取|拿)",

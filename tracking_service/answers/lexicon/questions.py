@@ -46,6 +46,9 @@ PRESALE = rx(
     r"processing time",
     r"当天发",
     r"not yet (ship|send|sent|dispatch|post)",
+    r"lead time",
+    r"\bdispatch time\b",
+    r"\bbulk order\b",
     r"\bdispatch (my|the) order",
     r"(showing|shows|status|still|in) .{0,3}'?(processing|to ship|preparing|pending|packing|unfulfilled)\b",
     r"\bship (it )?out\b",
@@ -151,7 +154,7 @@ SHIPPED_HINT = rx(
 BEFORE_ORDER = rx(
     r"(如果|要是|假如).{0,4}(下单|拍下|拍|买|订)",
     r"(现在|今天|今晚|明天)(下单|拍下|订)",
-    r"\bif i (order|buy|purchase|place)",
+    r"\bif i (order|buy|purchase|place|checkout|check out|pay)",
     r"\bbefore (i )?(order|buying|purchasing|place|make|buy)",
 )
 
@@ -162,6 +165,7 @@ IF_NOT_SHIPPED = rx(
     r"^if (it|you|the order)\b.{0,30}(not|n't)",
     r"not (been )?(shipped|sent|dispatched|sent out) yet( right| correct)?$",
     r"not yet (ship|shipped|send|sent|dispatch)( right| correct)?$",
+    r"(hasn'?t|has not|haven'?t|have not) (been )?(shipped|sent|dispatched|ship|send) yet( right| correct)?$",
 )
 
 # A clause that asks something (clauses have lost their punctuation): a question particle at the end, an

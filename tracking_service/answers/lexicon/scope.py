@@ -88,6 +88,8 @@ PRODUCT = rx(
     r"\b(item|product|quality|goods|everything) (is )?(very |so |really |super )?(nice|good|great|beautiful|lovely)\b",
     r"\bbuy again\b",
     r"waterproof",
+    r"(plastic|eco|recyclable|plastic-free|gift) packag",
+    r"packaging (material|options)",
     r"\b(material|fabric|cotton|washable)\b",
     r"physical (store|shop)",
     r"(store|shop|showroom) (address|location)",
