@@ -51,6 +51,13 @@ read, so round4_sealed (nothing quoted) is the cleanest of them.
   round4_sealed 90/92, 74/75, 60/61; round5_sealed 50/52, 80/82, 103/108; round6_sealed en 148/159 (93.1%);
   round7_sealed en 149/156 (95.5%). Pooled over the six sealed rounds: zh-Hans 303/313 (96.8%), zh-Hant
   296/303 (97.7%), en 583/612 (95.3%).
+- ``round14_dev`` (209, all scripts) first sight zh-Hans 82/85, zh-Hant 67/68, en 54/56 (97.1%); ``round15_dev``
+  (156, second-language English) 145/156 (92.9%).
+- ``round8_sealed`` (219, all scripts), measured once, at the end (e180dee): zh-Hans 88/92 (95.7%), zh-Hant
+  70/71 (98.6%), en 54/56 (96.4%). The other sealed rounds at that commit: sealed_round 68/70, 66/67, 58/60;
+  round3 95/99, 76/79, 66/68; round4 90/92, 74/75, 60/61; round5 50/52, 79/82, 102/108; round6 en 149/159;
+  round7 en 148/156. Pooled over the seven: zh-Hans 391/405 (96.5%), zh-Hant 365/374 (97.6%), en 637/668
+  (95.4%).
 Floors sit a message or two below the measured figures; raise them when the detector gets better on
 these messages, never tune the detector on a sealed round.
 """
@@ -76,6 +83,7 @@ FLOORS = {
     "round5_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.96, "en": 0.94},
     "round6_sealed": {"en": 0.91},
     "round7_sealed": {"en": 0.93},
+    "round8_sealed": {"zh-Hans": 0.94, "zh-Hant": 0.97, "en": 0.94},
 }
 TWO_QUESTION_FLOOR = {"zh-Hans": 0.95, "zh-Hant": 0.95, "en": 0.93}
 
