@@ -41,7 +41,7 @@ test: $(STAMP) chromium
 lint: $(STAMP)
 	$(PY) -m ruff check schemas carriers tracking_service tests benchmarks
 	$(PY) -m ruff format --check schemas carriers tracking_service tests benchmarks
-	$(PY) -m mypy schemas carriers tracking_service
+	$(PY) -m mypy schemas carriers tracking_service benchmarks
 
 format: $(STAMP)
 	$(PY) -m ruff format schemas carriers tracking_service tests benchmarks

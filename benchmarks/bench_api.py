@@ -237,7 +237,9 @@ def _service_env(dsn: str, port: int) -> dict[str, str]:
     }
 
 
-def _start(command: list[str], env: dict[str, str] | None, ready_url: str, started: list[subprocess.Popen]) -> int:
+def _start(
+    command: list[str], env: dict[str, str] | None, ready_url: str, started: list[subprocess.Popen[bytes]]
+) -> int:
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
     started.append(process)
     _wait_ready(ready_url)
@@ -298,7 +300,7 @@ def _print_page(
 
 
 async def _main() -> int:
-    started: list[subprocess.Popen] = []
+    started: list[subprocess.Popen[bytes]] = []
     async with scratch_database("api") as dsn:
         try:
             port = _free_port()
@@ -328,7 +330,7 @@ def _measure(
     numbers: list[str],
     sample: dict[str, object],
     pages: list[str],
-    started: list[subprocess.Popen],
+    started: list[subprocess.Popen[bytes]],
 ) -> None:
     idle_rss = _rss_mib(service_pid)
     bare_port, bare_db_port = _free_port(), _free_port()

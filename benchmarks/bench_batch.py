@@ -32,14 +32,16 @@ def _item(prefix: str, n: int) -> dict[str, object]:
 
 async def main() -> None:
     async with scratch_database("batch") as dsn:
-        settings = Settings(
-            database_url=dsn,
-            sandbox=True,
-            bootstrap_admin_key=ADMIN,
-            polling={"enabled": False},
-            notify={"enabled": False},
-            security={"rate_limit_per_second": 1e6, "rate_limit_burst": 1_000_000},
-            log_level="WARNING",
+        settings = Settings.model_validate(
+            {
+                "database_url": dsn,
+                "sandbox": True,
+                "bootstrap_admin_key": ADMIN,
+                "polling": {"enabled": False},
+                "notify": {"enabled": False},
+                "security": {"rate_limit_per_second": 1e6, "rate_limit_burst": 1_000_000},
+                "log_level": "WARNING",
+            }
         )
         runner = web.AppRunner(create_app(settings, clock=SystemClock()), access_log=None)
         await runner.setup()

@@ -192,6 +192,7 @@ async def lifecycle(push: bool) -> tuple[float, int, int, int]:
                             headers={"Content-Type": "application/x-www-form-urlencoded"},
                         )
                         assert answer.status_code == 200, answer.text
+                    assert svc.subscriber is not None and svc.poller is not None
                     if push:
                         while (await svc.subscriber.subscribe_once()).claimed:
                             pass

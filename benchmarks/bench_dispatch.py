@@ -74,7 +74,7 @@ async def main() -> None:
             payload,
             NOTICES,
         )
-        settings = Settings(notify={"batch_size": 500, "concurrency": CONCURRENCY})
+        settings = Settings.model_validate({"notify": {"batch_size": 500, "concurrency": CONCURRENCY}})
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
             dispatcher = Dispatcher(pool, client, settings, SystemClock(), vault, Estimator())
             started = time.perf_counter()

@@ -67,7 +67,7 @@ async def main() -> None:
                 {},
             )
             row, _ = await shipments_sql.insert_shipment(conn, new, T0)
-            refs.append(ShipmentRef("bench", row["id"], "sandbox"))
+            refs.append(ShipmentRef("bench", row.id, "sandbox"))
         batch = _results(refs)
         total = SHIPMENTS * EVENTS_PER_SHIPMENT
 

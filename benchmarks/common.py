@@ -28,8 +28,8 @@ def with_database(dsn: str, name: str) -> str:
 @asynccontextmanager
 async def scratch_database(label: str) -> AsyncIterator[str]:
     """A migrated database that is dropped afterwards; DSN from TRACKING_DATABASE_URL or embedded."""
-    server = os.environ.get("TRACKING_DATABASE_URL") or await asyncio.to_thread(
-        resolve_dsn, None, ROOT / ".tracking-data" / "bench"
+    server = await asyncio.to_thread(
+        resolve_dsn, os.environ.get("TRACKING_DATABASE_URL"), ROOT / ".tracking-data" / "bench"
     )
     name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server)

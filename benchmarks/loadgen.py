@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import time
+from typing import Any
 
 import aiohttp
 
@@ -28,7 +29,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 async def run(
     base: str, paths: list[str], token: str, mode: str, connections: int, rate: float, seconds: float
-) -> dict:
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     cycle = itertools.cycle(paths)

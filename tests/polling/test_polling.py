@@ -202,6 +202,25 @@ async def test_shutdown_waits_for_in_flight_polls_then_hands_back_the_rest(
     assert await stopping.release_unfinished() == 0
 
 
+async def test_the_scheduler_cancelling_a_job_at_shutdown_leaves_the_poll_to_the_drain(
+    service: LiveService, shop: httpx.AsyncClient
+) -> None:
+    await _register(shop, ["SBX-DELIVERED-78"])
+    slow = HangingSandbox(CarrierConfig(base_url=service.base_url))
+    stopping = _poller(service, slow)
+    jobs = Jobs()
+    wrapper = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
+    await asyncio.wait_for(slow.called.wait(), 5)
+    wrapper.cancel()  # what AsyncIOScheduler.shutdown() does to the jobs it is running
+    await asyncio.wait([wrapper], timeout=1)
+    assert wrapper.done() and not wrapper.cancelled() and wrapper.exception() is None  # nothing logged
+    asyncio.get_running_loop().call_later(0.1, slow.answer.set)
+    await jobs.drain(5)  # the poll is still tracked: the drain waits for it
+    assert await stopping.release_unfinished() == 0
+    [shipment] = (await shop.get("/v1/shipments")).json()["items"]
+    assert shipment["status"] == "delivered"
+
+
 async def test_shutdown_lets_a_poll_that_finishes_within_the_grace_store_its_results(
     service: LiveService, shop: httpx.AsyncClient
 ) -> None:
