@@ -24,8 +24,8 @@ from aiohttp import web
 from tracking_service.config import DeskAppsSettings
 from tracking_service.desk_apps.texts import LOCALES, UI
 from tracking_service.labels import labels
-from tracking_service.services import services
-from tracking_service.usecases.desk_apps import chatwoot_origin
+from tracking_service.services import Services, services
+from tracking_service.usecases.desk_apps import chatwoot_base_url
 
 HERE = Path(__file__).parent
 TEMPLATES = jinja2.Environment(
@@ -78,11 +78,18 @@ def _page(
     return web.Response(text=html, status=status, content_type="text/html", headers=headers)
 
 
+async def _shop_chatwoot(svc: Services, shop: str) -> str | None:
+    """The origin of the named shop's own Chatwoot, https only (plain http where private URLs are allowed)."""
+    url = await chatwoot_base_url(svc, shop) if shop else None
+    origin = _origin(url) if url else ""
+    secure = origin.startswith("https://") or (origin.startswith("http://") and svc.settings.allow_private_urls)
+    return origin if secure else None
+
+
 async def _desk_page(request: web.Request, desk: str) -> web.Response:
     svc = services(request)
     settings = svc.settings.desk_apps
-    shop = request.query.get("shop", "")
-    shop_desk = await chatwoot_origin(svc, shop) if desk == "chatwoot" and shop else None
+    shop_desk = await _shop_chatwoot(svc, request.query.get("shop", "")) if desk == "chatwoot" else None
     named = sorted(name for name in request.query if name.lower() in SECRET_PARAMETERS)
     if named:
         return _page(desk, 400, "refused.html", settings, shop_desk, parameter=named[0])
