@@ -56,10 +56,16 @@ def detect_intents(text: str) -> list[Intent]:
         shipped=bool(pasted or qu.SHIPPED_HINT.search(" ".join(parcel))),
         presale=bool(qu.BEFORE_ORDER.search(" ".join(parcel))),
     )
-    whole = rules(" ".join(parcel), said)
+    joined = " ".join(parcel)
+    whole = rules(joined, said)
+    guessed: tuple[str, float] | None = None  # the classifier's reading, asked at most once
     if whole is None:
         remark = len(parcel) < len(spoken)
-        whole = Intent.UNKNOWN if off_topic or remark else _second_opinion(" ".join(parcel))
+        if off_topic or remark:
+            whole = Intent.UNKNOWN
+        else:
+            guessed = classifier.guess(joined)  # no rule fits: its guess when it is sure enough, else unknown
+            whole = Intent(guessed[0]) if guessed[1] >= classifier.THRESHOLD else Intent.UNKNOWN
     if whole is Intent.UNKNOWN:
         return [Intent.UNKNOWN]
     found = _per_clause(parcel, said)
@@ -75,15 +81,15 @@ def detect_intents(text: str) -> list[Intent]:
         elif intent in _STATUS and topic in covered:
             continue
         kept.append(intent)
-    return _overruled(_unique(kept) + off_topic, " ".join(parcel))
+    return _overruled(_unique(kept) + off_topic, joined, guessed)
 
 
-def _overruled(intents: list[Intent], normalised: str) -> list[Intent]:
+def _overruled(intents: list[Intent], normalised: str, guessed: tuple[str, float] | None) -> list[Intent]:
     """The rules' reading, unless the classifier is at least ``OVERRULE`` sure the message is about something
     the rules did not find: then that comes first and the rules' other questions after it."""
     if _CJK.search(normalised):
         return intents  # Chinese: the rules hold up on unseen messages (test_rounds), the classifier less so
-    label, probability = classifier.guess(normalised)
+    label, probability = guessed or classifier.guess(normalised)
     if probability < classifier.OVERRULE or label in {i.value for i in intents}:
         return intents  # agreed, or one of the questions the rules found (their order stands)
     first = Intent(label)
@@ -199,9 +205,3 @@ def rules(t: str, said: Context = Context()) -> Intent | None:
     if tv.WHERE.search(t):
         return Intent.WHERE_IS_MY_PARCEL
     return None
-
-
-def _second_opinion(normalised: str) -> Intent:
-    """No rule fits: the labelled-message classifier's guess when it is sure enough, else unknown."""
-    label, probability = classifier.guess(normalised)
-    return Intent(label) if probability >= classifier.THRESHOLD else Intent.UNKNOWN
