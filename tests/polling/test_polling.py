@@ -180,16 +180,24 @@ class HangingSandbox(SandboxAdapter):
         return await super().track(client, queries)
 
 
+async def _poll_waiting_on_its_carrier(
+    service: LiveService, shop: httpx.AsyncClient, numbers: list[str]
+) -> tuple[HangingSandbox, Poller, Jobs, asyncio.Future[None]]:
+    """``numbers`` registered and a tracked poll of them under way, held at the carrier until ``answer`` is set."""
+    await _register(shop, numbers)
+    hanging = HangingSandbox(CarrierConfig(base_url=service.base_url))
+    poller = _poller(service, hanging)
+    jobs = Jobs()
+    in_flight = asyncio.ensure_future(jobs.tracked(poller.poll_once)())
+    await asyncio.wait_for(hanging.called.wait(), 5)
+    return hanging, poller, jobs, in_flight
+
+
 async def test_shutdown_waits_for_in_flight_polls_then_hands_back_the_rest(
     service: LiveService, shop: httpx.AsyncClient
 ) -> None:
     numbers = [f"SBX-IN_TRANSIT-{n}" for n in range(5)]
-    await _register(shop, numbers)
-    hanging = HangingSandbox(CarrierConfig(base_url=service.base_url))
-    stopping = _poller(service, hanging)
-    jobs = Jobs()
-    in_flight = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
-    await asyncio.wait_for(hanging.called.wait(), 5)
+    hanging, stopping, jobs, in_flight = await _poll_waiting_on_its_carrier(service, shop, numbers)
     started = asyncio.get_running_loop().time()
     await jobs.drain(0.2)  # the grace period runs out with the poll still waiting on its carrier
     assert 0.2 <= asyncio.get_running_loop().time() - started < 1 and not in_flight.done()
@@ -205,12 +213,7 @@ async def test_shutdown_waits_for_in_flight_polls_then_hands_back_the_rest(
 async def test_the_scheduler_cancelling_a_job_at_shutdown_leaves_the_poll_to_the_drain(
     service: LiveService, shop: httpx.AsyncClient
 ) -> None:
-    await _register(shop, ["SBX-DELIVERED-78"])
-    slow = HangingSandbox(CarrierConfig(base_url=service.base_url))
-    stopping = _poller(service, slow)
-    jobs = Jobs()
-    wrapper = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
-    await asyncio.wait_for(slow.called.wait(), 5)
+    slow, stopping, jobs, wrapper = await _poll_waiting_on_its_carrier(service, shop, ["SBX-DELIVERED-78"])
     wrapper.cancel()  # what AsyncIOScheduler.shutdown() does to the jobs it is running
     await asyncio.wait([wrapper], timeout=1)
     assert wrapper.done() and not wrapper.cancelled() and wrapper.exception() is None  # nothing logged
@@ -224,12 +227,7 @@ async def test_the_scheduler_cancelling_a_job_at_shutdown_leaves_the_poll_to_the
 async def test_shutdown_lets_a_poll_that_finishes_within_the_grace_store_its_results(
     service: LiveService, shop: httpx.AsyncClient
 ) -> None:
-    await _register(shop, ["SBX-DELIVERED-77"])
-    slow = HangingSandbox(CarrierConfig(base_url=service.base_url))
-    stopping = _poller(service, slow)
-    jobs = Jobs()
-    in_flight = asyncio.ensure_future(jobs.tracked(stopping.poll_once)())
-    await asyncio.wait_for(slow.called.wait(), 5)
+    slow, stopping, jobs, in_flight = await _poll_waiting_on_its_carrier(service, shop, ["SBX-DELIVERED-77"])
     asyncio.get_running_loop().call_later(0.1, slow.answer.set)
     await jobs.drain(5)
     assert in_flight.done() and await stopping.release_unfinished() == 0
